@@ -1,0 +1,59 @@
+# tinnhiem: `make run` serves the app with demo data; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+STAMP := $(VENV)/.installed
+# Development default for manage.py, tests and lint. `make run` serves with DEBUG off (below).
+export DEBUG ?= true
+
+.PHONY: install run test test-pg lint format migrations-check messages clean
+
+install: $(STAMP)
+
+# Re-installs only when a requirements file changed. XStatic-Bootstrap ships only an sdist whose
+# build needs setuptools and wheel, so those are pinned here and the build uses them directly.
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check setuptools==80.9.0 wheel==0.45.1
+	$(PIP) install --quiet --disable-pip-version-check --no-build-isolation -r requirements-dev.txt
+	touch $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  tinnhiem is running: open http://$(HOST):$(PORT)/ and sign in with a demo account above."
+	@echo ""
+	@test -s var/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	DEBUG=false SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS=$${ALLOWED_HOSTS:-$(HOST),localhost,127.0.0.1} \
+		$(VENV)/bin/gunicorn tinnhiem.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+
+test: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Needs GNU gettext; the compiled .mo files are committed so installs do not.
+messages: install
+	$(PY) manage.py makemessages -l vi --no-location --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

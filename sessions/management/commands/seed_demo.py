@@ -1,0 +1,228 @@
+"""Demo data: a provincial veterans' association, a People's Council, and a user per role.
+
+Idempotent: running it again changes nothing but resets the demo passwords to those printed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from sessions import services
+from sessions.imports import VoterRow
+from sessions.models import Membership, Organization, VotingSession
+
+DEMO_PASSWORD = "tinnhiem-demo"
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Hà", "Nông", "Triệu", "Lục", "Ma", "Đàm"]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thanh", "Hữu", "Ngọc", "Quang"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hà",
+    "Hải",
+    "Hòa",
+    "Hùng",
+    "Lan",
+    "Long",
+    "Mai",
+    "Nam",
+    "Ngân",
+    "Phúc",
+    "Quý",
+    "Sơn",
+    "Tâm",
+    "Thắng",
+    "Thủy",
+    "Tuấn",
+    "Vân",
+    "Yến",
+]
+
+
+def demo_names(count: int, skip: set[str]) -> list[str]:
+    names: list[str] = []
+    for family, given, middle in itertools.product(FAMILY, GIVEN, MIDDLE):
+        name = f"{family} {middle} {given}"
+        if name not in skip:
+            names.append(name)
+        if len(names) == count:
+            return names
+    raise ValueError("not enough demo names")
+
+
+class Command(BaseCommand):
+    help = "Create demo organizations, users and two draft sessions (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            orgs = self._organizations()
+            users = self._users(orgs)
+        self._veterans_session(orgs["ccb"], users["thuky"])
+        self._council_session(orgs["hdnd"], users["hdnd"])
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with one of these:"))
+        rows = [
+            ("thuky", "secretariat, Hội Cựu chiến binh tỉnh Bắc Kạn"),
+            ("kiemphieu", "counting committee, Hội Cựu chiến binh tỉnh Bắc Kạn"),
+            ("lanhdao", "leader, Tỉnh ủy Bắc Kạn (sees the bodies below it)"),
+            ("hdnd", "secretariat, Hội đồng nhân dân tỉnh Bắc Kạn"),
+            ("admin", "support staff (Django admin at /admin/)"),
+        ]
+        for username, role in rows:
+            self.stdout.write(f"  {username:<10} / {DEMO_PASSWORD}   {role}")
+
+    def _organizations(self) -> dict[str, Organization]:
+        province, _ = Organization.objects.get_or_create(
+            name="Tỉnh ủy Bắc Kạn",
+            defaults={
+                "kind": Organization.Kind.PARTY,
+                "document_name": "ĐẢNG BỘ TỈNH BẮC KẠN / TỈNH ỦY",
+                "locality": "Bắc Kạn",
+            },
+        )
+        ccb, _ = Organization.objects.get_or_create(
+            name="Hội Cựu chiến binh tỉnh Bắc Kạn",
+            defaults={
+                "kind": Organization.Kind.MASS,
+                "parent": province,
+                "document_name": "HỘI CCB VIỆT NAM / HỘI CCB TỈNH BẮC KẠN",
+                "national_heading": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                "motto": "Độc lập - Tự do - Hạnh phúc",
+                "locality": "Bắc Kạn",
+            },
+        )
+        hdnd, _ = Organization.objects.get_or_create(
+            name="Hội đồng nhân dân tỉnh Bắc Kạn",
+            defaults={
+                "kind": Organization.Kind.STATE,
+                "parent": province,
+                "document_name": "HỘI ĐỒNG NHÂN DÂN / TỈNH BẮC KẠN",
+                "locality": "Bắc Kạn",
+            },
+        )
+        return {"province": province, "ccb": ccb, "hdnd": hdnd}
+
+    def _users(self, orgs: dict[str, Organization]) -> dict[str, Any]:
+        user_model = get_user_model()
+        spec = [
+            ("thuky", "Đàm Thị Thư", orgs["ccb"], Membership.Role.SECRETARIAT),
+            ("kiemphieu", "Lục Văn Kiểm", orgs["ccb"], Membership.Role.COMMITTEE),
+            ("lanhdao", "Hà Quang Lãnh", orgs["province"], Membership.Role.LEADER),
+            ("hdnd", "Nông Thị Hạnh", orgs["hdnd"], Membership.Role.SECRETARIAT),
+        ]
+        users = {}
+        for username, full_name, org, role in spec:
+            first, _, last = full_name.rpartition(" ")
+            user, _ = user_model.objects.get_or_create(
+                username=username, defaults={"first_name": last, "last_name": first}
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            Membership.objects.get_or_create(user=user, organization=org, role=role)
+            users[username] = user
+        admin, _ = user_model.objects.get_or_create(
+            username="admin", defaults={"is_staff": True, "is_superuser": True}
+        )
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+        users["admin"] = admin
+        return users
+
+    def _session(
+        self,
+        *,
+        organization: Organization,
+        actor: Any,
+        title: str,
+        candidates: list[tuple[str, str]],
+        committee: list[tuple[str, str, str]],
+        voter_count: int,
+        voter_units: list[str],
+        **fields: Any,
+    ) -> None:
+        if VotingSession.objects.filter(organization=organization, title=title).exists():
+            return
+        session = services.session_create(
+            actor=actor, organization=organization, title=title, **fields
+        )
+        for name, position in candidates:
+            services.candidate_add(actor=actor, session=session, full_name=name, positions=position)
+        for name, unit, role in committee:
+            services.committee_member_add(
+                actor=actor, session=session, full_name=name, unit=unit, role=role
+            )
+        taken = {name for name, _ in candidates}
+        names = demo_names(voter_count, taken)
+        rows = [
+            VoterRow(line=i + 2, full_name=name, unit=voter_units[i % len(voter_units)])
+            for i, name in enumerate(names)
+        ]
+        services.voters_import(
+            actor=actor, session=session, rows=rows, replace=False, filename="seed_demo"
+        )
+
+    def _veterans_session(self, organization: Organization, actor: Any) -> None:
+        self._session(
+            organization=organization,
+            actor=actor,
+            title="Hội nghị lấy phiếu tín nhiệm lãnh đạo Hội Cựu chiến binh tỉnh năm 2026",
+            subject="Chủ tịch, các Phó Chủ tịch Hội Cựu chiến binh tỉnh",
+            date=datetime.date(2026, 12, 14),
+            start_time=datetime.time(14, 0),
+            place="Hội trường Hội Cựu chiến binh tỉnh, thành phố Bắc Kạn",
+            regime=VotingSession.Regime.QD96,
+            procedure=VotingSession.Procedure.RATING,
+            mode=VotingSession.Mode.ELECTRONIC,
+            candidates=[
+                ("Hoàng Văn Thành", "Chủ tịch Hội Cựu chiến binh tỉnh"),
+                ("Nông Đức Hải", "Phó Chủ tịch Thường trực Hội Cựu chiến binh tỉnh"),
+                ("Triệu Thị Mận", "Phó Chủ tịch Hội Cựu chiến binh tỉnh"),
+            ],
+            committee=[
+                ("Ma Văn Kiên", "Trưởng ban Tổ chức - Kiểm tra", "head"),
+                ("Lục Thị Hoa", "Chánh Văn phòng", "member"),
+                ("Đàm Văn Tùng", "Trưởng ban Tuyên huấn", "member"),
+            ],
+            voter_count=40,
+            voter_units=[
+                "Ủy viên Ban Chấp hành Hội tỉnh",
+                "Chi ủy viên Chi bộ cơ quan",
+                "Chủ tịch Hội CCB huyện",
+                "Trưởng ban chuyên môn",
+                "Trưởng đoàn thể cơ quan",
+            ],
+        )
+
+    def _council_session(self, organization: Organization, actor: Any) -> None:
+        self._session(
+            organization=organization,
+            actor=actor,
+            title="Kỳ họp thứ 15 HĐND tỉnh khóa X: lấy phiếu tín nhiệm",
+            subject="người giữ chức vụ do Hội đồng nhân dân tỉnh bầu",
+            date=datetime.date(2026, 12, 8),
+            start_time=datetime.time(8, 0),
+            place="Hội trường Trung tâm Hội nghị tỉnh",
+            regime=VotingSession.Regime.NQ96,
+            procedure=VotingSession.Procedure.RATING,
+            mode=VotingSession.Mode.PAPER_TALLY,
+            candidates=[
+                ("Phương Thị Thanh Hà", "Chủ tịch Hội đồng nhân dân tỉnh"),
+                ("Hà Văn Quân", "Phó Chủ tịch Hội đồng nhân dân tỉnh"),
+                ("Lê Minh Tiến", "Chủ tịch Ủy ban nhân dân tỉnh"),
+                ("Đỗ Thị Hường", "Phó Chủ tịch Ủy ban nhân dân tỉnh"),
+                ("Trần Quốc Vinh", "Trưởng ban Kinh tế - Ngân sách HĐND tỉnh"),
+            ],
+            committee=[
+                ("Lý Thị Nga", "Đại biểu HĐND tỉnh, tổ Chợ Đồn", "head"),
+                ("Bế Văn Sáng", "Đại biểu HĐND tỉnh, tổ Ba Bể", "member"),
+            ],
+            voter_count=50,
+            voter_units=["Đại biểu HĐND tỉnh"],
+        )

@@ -1,0 +1,458 @@
+"""Organizations, officials, voting sessions and who takes part in them.
+
+Nothing here may later be joined to a ballot: summoned voters carry a name, a unit and a
+present flag, and no time, code or order of arrival.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def new_public_id() -> str:
+    """A URL-safe random id for links that should not reveal how many sessions exist."""
+    return secrets.token_urlsafe(9)
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        PARTY = "party", _("Party body")
+        STATE = "state", _("State body")
+        MASS = "mass", _("Mass organization")
+
+    # What the right-hand column of a document's heading prints, by kind of body (domain.md).
+    DEFAULT_HEADINGS = {
+        Kind.PARTY: ("ĐẢNG CỘNG SẢN VIỆT NAM", ""),
+        Kind.STATE: ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
+        Kind.MASS: ("", ""),
+    }
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    document_name = models.CharField(
+        _("name on documents"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Left column of the heading, one line per row, e.g. "
+            "'HỘI CỰU CHIẾN BINH VIỆT NAM / HỘI CCB TỈNH BẮC KẠN'. Empty: the name in capitals."
+        ),
+    )
+    national_heading = models.CharField(
+        _("national heading"),
+        max_length=200,
+        blank=True,
+        help_text=_("Right column of the heading. Empty: the default for the kind of body."),
+    )
+    motto = models.CharField(_("motto"), max_length=200, blank=True)
+    locality = models.CharField(
+        _("locality"),
+        max_length=100,
+        blank=True,
+        help_text=_("Printed before the date on documents, e.g. 'Bắc Kạn'."),
+    )
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["party", "state", "mass"]), name="organization_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="organization_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def heading(self) -> tuple[str, str]:
+        """The national heading and motto its documents print."""
+        default_heading, default_motto = self.DEFAULT_HEADINGS[self.Kind(self.kind)]
+        if self.national_heading:
+            return self.national_heading, self.motto
+        return default_heading, self.motto or default_motto
+
+    def document_name_lines(self) -> list[str]:
+        source = self.document_name or self.name.upper()
+        return [line.strip() for line in source.split("/") if line.strip()]
+
+    def ancestor_ids(self) -> list[int]:
+        """Ids of the organizations above this one, nearest first (guards against cycles)."""
+        ids: list[int] = []
+        node = self.parent
+        while node is not None and node.pk not in ids and node.pk != self.pk:
+            ids.append(node.pk)
+            node = node.parent
+        return ids
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        SECRETARIAT = "secretariat", _("Secretariat")
+        COMMITTEE = "committee", _("Counting committee")
+        LEADER = "leader", _("Leader")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"], name="membership_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["secretariat", "committee", "leader"]),
+                name="membership_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+
+class Official(models.Model):
+    """A person who can be rated; the same person is rated in many sessions over the years."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="officials",
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    positions = models.CharField(
+        _("position(s)"),
+        max_length=300,
+        help_text=_("All posts held, separated by semicolons; the person is rated once."),
+    )
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(full_name=""), name="official_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.positions})"
+
+
+class VotingSession(models.Model):
+    class Regime(models.TextChoices):
+        QD96 = "qd96", _("Regulation 96-QĐ/TW (Party and political system)")
+        NQ96 = "nq96", _("Resolution 96/2023/QH15 (National Assembly, People's Councils)")
+        NQ85 = "nq85", _("Resolution 85/2014/QH13 (legacy, repealed 1 July 2023)")
+
+    class Procedure(models.TextChoices):
+        RATING = "rating", _("Confidence rating (lấy phiếu tín nhiệm)")
+        CONFIDENCE = "confidence", _("Vote of confidence (bỏ phiếu tín nhiệm)")
+
+    class Mode(models.TextChoices):
+        ELECTRONIC = "electronic", _("Electronic voting on site")
+        PAPER_BALLOTS = "paper_ballots", _("Paper ballots entered one by one")
+        PAPER_TALLY = "paper_tally", _("Paper ballots, tally sheet entered")
+
+    class Scope(models.TextChoices):
+        INTERNAL = "internal", _("Internal")
+        PUBLIC = "public", _("Public")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        READY = "ready", _("Ready")
+        OPEN = "open", _("Voting open")
+        CLOSED = "closed", _("Voting closed")
+        CERTIFIED = "certified", _("Certified")
+        PUBLISHED = "published", _("Published")
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        help_text=_("e.g. 'Hội nghị lấy phiếu tín nhiệm đối với Chủ tịch, Phó Chủ tịch Hội'."),
+    )
+    subject = models.CharField(
+        _("rated positions"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Completes 'Lấy phiếu tín nhiệm đối với …' on the ballot and the minutes, "
+            "e.g. 'các chức danh lãnh đạo Hội Cựu chiến binh tỉnh'."
+        ),
+    )
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200)
+    regime = models.CharField(_("legal basis"), max_length=4, choices=Regime)
+    procedure = models.CharField(
+        _("procedure"), max_length=10, choices=Procedure, default=Procedure.RATING
+    )
+    mode = models.CharField(_("voting mode"), max_length=13, choices=Mode, default=Mode.ELECTRONIC)
+    scope = models.CharField(_("publication scope"), max_length=8, choices=Scope)
+    status = models.CharField(_("status"), max_length=9, choices=Status, default=Status.DRAFT)
+    voter_list_sha256 = models.CharField(
+        _("voter list fingerprint (SHA-256)"), max_length=64, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("voting session")
+        verbose_name_plural = _("voting sessions")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(regime__in=["qd96", "nq96", "nq85"]), name="session_regime_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(procedure__in=["rating", "confidence"]),
+                name="session_procedure_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(mode__in=["electronic", "paper_ballots", "paper_tally"]),
+                name="session_mode_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(scope__in=["internal", "public"]), name="session_scope_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["draft", "ready", "open", "closed", "certified", "published"]
+                ),
+                name="session_status_valid",
+            ),
+            # Past draft the voter list is frozen, and its fingerprint with it.
+            models.CheckConstraint(
+                condition=Q(status="draft") | ~Q(voter_list_sha256=""),
+                name="session_frozen_has_fingerprint",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="session_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d/%m/%Y})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def levels(self) -> list[tuple[str, str]]:
+        """The boxes on this session's ballot, in printed order."""
+        if self.procedure == self.Procedure.CONFIDENCE:
+            return [("yes", _("Confidence")), ("no", _("No confidence"))]
+        return [("high", _("High confidence")), ("medium", _("Confidence")), ("low", _("Low"))]
+
+
+class Candidate(models.Model):
+    """An official on one session's list, in ballot order; excluded ones are not on the ballot."""
+
+    class ExclusionReason(models.TextChoices):
+        RETIRING = "retiring", _("Announced retirement")
+        NEWLY_APPOINTED = "new", _("Elected or appointed this year")
+        OTHER = "other", _("Other reason")
+
+    session = models.ForeignKey(
+        VotingSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="candidates",
+    )
+    official = models.ForeignKey(
+        Official,
+        verbose_name=_("official"),
+        on_delete=models.PROTECT,
+        related_name="candidacies",
+    )
+    position = models.CharField(
+        _("position on the ballot"),
+        max_length=300,
+        help_text=_("As printed on this ballot; all posts on one line."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    excluded = models.BooleanField(_("not rated"), default=False)
+    exclusion_reason = models.CharField(
+        _("reason not rated"), max_length=10, choices=ExclusionReason, blank=True
+    )
+    exclusion_note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["session", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "official"], name="candidate_once_per_session"
+            ),
+            models.UniqueConstraint(fields=["session", "order"], name="candidate_order_unique"),
+            models.CheckConstraint(condition=Q(order__gte=1), name="candidate_order_positive"),
+            models.CheckConstraint(
+                condition=(Q(excluded=False) & Q(exclusion_reason=""))
+                | (Q(excluded=True) & Q(exclusion_reason__in=["retiring", "new", "other"])),
+                name="candidate_excluded_has_reason",
+            ),
+            models.CheckConstraint(condition=~Q(position=""), name="candidate_position_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.official.full_name}"
+
+
+class Voter(models.Model):
+    """A summoned person. Deliberately no timestamps, codes or arrival order (secrecy)."""
+
+    session = models.ForeignKey(
+        VotingSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="voters",
+    )
+    number = models.PositiveIntegerField(_("no."))
+    full_name = models.CharField(_("full name"), max_length=150)
+    unit = models.CharField(_("position or unit"), max_length=300, blank=True)
+    present = models.BooleanField(_("present"), default=False)
+
+    class Meta:
+        verbose_name = _("summoned voter")
+        verbose_name_plural = _("summoned voters")
+        ordering = ["session", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="voter_number_unique"),
+            models.UniqueConstraint(
+                fields=["session", "full_name", "unit"], name="voter_once_per_session"
+            ),
+            models.CheckConstraint(condition=~Q(full_name=""), name="voter_name_not_empty"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="voter_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.unit})" if self.unit else self.full_name
+
+
+class CommitteeMember(models.Model):
+    """A member of the counting committee (Ban kiểm phiếu). Never a person being rated."""
+
+    class Role(models.TextChoices):
+        HEAD = "head", _("Head")
+        MEMBER = "member", _("Member")
+
+    session = models.ForeignKey(
+        VotingSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="committee",
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    unit = models.CharField(_("position or unit"), max_length=300, blank=True)
+    role = models.CharField(_("role"), max_length=6, choices=Role, default=Role.MEMBER)
+
+    class Meta:
+        verbose_name = _("counting committee member")
+        verbose_name_plural = _("counting committee members")
+        ordering = ["session", "-role", "full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session"], condition=Q(role="head"), name="committee_one_head"
+            ),
+            models.UniqueConstraint(fields=["session", "full_name"], name="committee_member_once"),
+            models.CheckConstraint(
+                condition=Q(role__in=["head", "member"]), name="committee_role_valid"
+            ),
+            models.CheckConstraint(condition=~Q(full_name=""), name="committee_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_role_display()})"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of a staff action on a session: who, what, when. Never a voter's."""
+
+    session = models.ForeignKey(
+        VotingSession,
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=40)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["session", "pk"]
+
+    ACTION_LABELS = {
+        "session_created": _("Session created"),
+        "session_updated": _("Session details changed"),
+        "session_ready": _("Lists frozen: session ready"),
+        "session_back_to_draft": _("Back to draft"),
+        "candidate_added": _("Candidate added"),
+        "candidate_updated": _("Candidate changed"),
+        "candidate_moved": _("Candidate moved"),
+        "candidate_removed": _("Candidate removed"),
+        "voter_added": _("Voter added"),
+        "voter_updated": _("Voter changed"),
+        "voter_removed": _("Voter removed"),
+        "voters_imported": _("Voter list imported"),
+        "committee_added": _("Committee member added"),
+        "committee_updated": _("Committee member changed"),
+        "committee_removed": _("Committee member removed"),
+    }
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+    @property
+    def label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def summary(self) -> str:
+        """The human part of the detail: a name, a count, a fingerprint."""
+        detail = self.detail or {}
+        parts = [str(detail[key]) for key in ("name", "title") if detail.get(key)]
+        if "count" in detail:
+            parts.append(f"{detail['count']}")
+        if detail.get("voter_list_sha256"):
+            parts.append(f"SHA-256 {detail['voter_list_sha256'][:16]}…")
+        return " · ".join(parts)

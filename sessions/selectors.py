@@ -1,0 +1,112 @@
+"""Reads that span relations: dashboards, the session page, the readiness checklist."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from .models import AuditEvent, Candidate, CommitteeMember, Voter, VotingSession
+
+VOTER_LIST_FORMAT = "tinnhiem-voter-list-v1"
+
+
+def normalize_name(name: str) -> str:
+    """Names compared for the committee rule: case and spacing ignored, diacritics kept."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def voter_list_fingerprint(voters: Iterable[Voter]) -> str:
+    """SHA-256 of the voter list, reproducible by anyone holding the list (docs/fingerprints.md).
+
+    The input is a first line "tinnhiem-voter-list-v1", then one line per voter in list order:
+    number, TAB, full name, TAB, position or unit (all NFC), each line ending in LF; UTF-8.
+    """
+    digest = hashlib.sha256()
+    digest.update(f"{VOTER_LIST_FORMAT}\n".encode())
+    for voter in voters:
+        line = f"{voter.number}\t{voter.full_name}\t{voter.unit}\n"
+        digest.update(unicodedata.normalize("NFC", line).encode())
+    return digest.hexdigest()
+
+
+def session_list(sessions: QuerySet[VotingSession]) -> QuerySet[VotingSession]:
+    return sessions.annotate(
+        candidate_count=Count("candidates", filter=Q(candidates__excluded=False), distinct=True),
+        voter_count=Count("voters", distinct=True),
+    ).order_by("-date", "-pk")
+
+
+def session_candidates(session: VotingSession) -> list[Candidate]:
+    return list(session.candidates.select_related("official").order_by("order"))
+
+
+def session_committee(session: VotingSession) -> list[CommitteeMember]:
+    return list(session.committee.order_by("-role", "full_name"))
+
+
+def session_audit(session: VotingSession) -> list[AuditEvent]:
+    return list(session.audit_events.select_related("actor").order_by("-pk"))
+
+
+def committee_conflicts(session: VotingSession) -> list[str]:
+    """Names of committee members who are also rated in this session."""
+    rated = {
+        normalize_name(name)
+        for name in session.candidates.filter(excluded=False).values_list(
+            "official__full_name", flat=True
+        )
+    }
+    return [
+        name
+        for name in session.committee.values_list("full_name", flat=True)
+        if normalize_name(name) in rated
+    ]
+
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    label: str
+    hint: str = ""
+
+
+def readiness_checks(session: VotingSession) -> list[Check]:
+    """What must hold before the lists can be frozen ("ready")."""
+    rated = session.candidates.filter(excluded=False).count()
+    voters = session.voters.count()
+    heads = session.committee.filter(role=CommitteeMember.Role.HEAD).count()
+    conflicts = committee_conflicts(session)
+    checks = [
+        Check(
+            rated > 0,
+            _("At least one person to be rated on the ballot"),
+            _("Add candidates on the “Candidates” tab."),
+        ),
+        Check(
+            voters > 0,
+            _("The list of summoned voters"),
+            _("Import the list from CSV or Excel, or add voters one by one."),
+        ),
+        Check(
+            heads == 1,
+            _("A head of the counting committee"),
+            _("Add the committee on the “Committee” tab and choose its head."),
+        ),
+        Check(
+            not conflicts,
+            _("Nobody being rated sits on the counting committee"),
+            _("Remove from the committee: %(names)s.") % {"names": ", ".join(conflicts)}
+            if conflicts
+            else "",
+        ),
+    ]
+    return checks
+
+
+def readiness_blockers(session: VotingSession) -> list[Check]:
+    return [check for check in readiness_checks(session) if not check.ok]

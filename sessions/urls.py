@@ -1,0 +1,55 @@
+from django.urls import path
+
+from . import views
+
+app_name = "votesessions"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("sessions/new/", views.session_create, name="create"),
+    path("sessions/<int:pk>/", views.session_detail, name="detail"),
+    path("sessions/<int:pk>/edit/", views.session_edit, name="edit"),
+    path("sessions/<int:pk>/audit/", views.session_audit, name="audit"),
+    path("sessions/<int:pk>/ready/", views.session_ready, name="ready"),
+    path("sessions/<int:pk>/draft/", views.session_draft, name="draft"),
+    path("sessions/<int:pk>/candidates/", views.session_candidates, name="candidates"),
+    path(
+        "sessions/<int:pk>/candidates/<int:candidate_pk>/",
+        views.candidate_edit,
+        name="candidate_edit",
+    ),
+    path(
+        "sessions/<int:pk>/candidates/<int:candidate_pk>/move/",
+        views.candidate_move,
+        name="candidate_move",
+    ),
+    path(
+        "sessions/<int:pk>/candidates/<int:candidate_pk>/remove/",
+        views.candidate_remove,
+        name="candidate_remove",
+    ),
+    path("sessions/<int:pk>/voters/", views.session_voters, name="voters"),
+    path("sessions/<int:pk>/voters/import/", views.voters_import, name="voters_import"),
+    path(
+        "sessions/<int:pk>/voters/import/confirm/",
+        views.voters_import_confirm,
+        name="voters_import_confirm",
+    ),
+    path("sessions/<int:pk>/voters/<int:voter_pk>/", views.voter_edit, name="voter_edit"),
+    path(
+        "sessions/<int:pk>/voters/<int:voter_pk>/remove/",
+        views.voter_remove,
+        name="voter_remove",
+    ),
+    path("sessions/<int:pk>/committee/", views.session_committee, name="committee"),
+    path(
+        "sessions/<int:pk>/committee/<int:member_pk>/",
+        views.committee_edit,
+        name="committee_edit",
+    ),
+    path(
+        "sessions/<int:pk>/committee/<int:member_pk>/remove/",
+        views.committee_remove,
+        name="committee_remove",
+    ),
+]
