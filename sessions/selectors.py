@@ -70,6 +70,7 @@ def committee_conflicts(session: VotingSession) -> list[str]:
 
 @dataclass(frozen=True)
 class Check:
+    code: str
     ok: bool
     label: str
     hint: str = ""
@@ -83,21 +84,25 @@ def readiness_checks(session: VotingSession) -> list[Check]:
     conflicts = committee_conflicts(session)
     checks = [
         Check(
+            "candidates",
             rated > 0,
             _("At least one person to be rated on the ballot"),
             _("Add candidates on the “Candidates” tab."),
         ),
         Check(
+            "voters",
             voters > 0,
             _("The list of summoned voters"),
             _("Import the list from CSV or Excel, or add voters one by one."),
         ),
         Check(
+            "committee_head",
             heads == 1,
             _("A head of the counting committee"),
             _("Add the committee on the “Committee” tab and choose its head."),
         ),
         Check(
+            "committee_conflict",
             not conflicts,
             _("Nobody being rated sits on the counting committee"),
             _("Remove from the committee: %(names)s.") % {"names": ", ".join(conflicts)}

@@ -1,0 +1,76 @@
+"""Small, explicit builders for test data (no fixtures files)."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+
+from sessions import services
+from sessions.imports import VoterRow
+from sessions.models import Membership, Organization, VotingSession
+
+_seq = itertools.count(1)
+
+
+def make_user(username: str | None = None, **extra: Any) -> User:
+    username = username or f"user{next(_seq)}"
+    return get_user_model().objects.create_user(username=username, password="pw", **extra)
+
+
+def make_org(name: str | None = None, *, kind: str = "mass", parent: Organization | None = None):
+    return Organization.objects.create(
+        name=name or f"Tổ chức {next(_seq)}", kind=kind, parent=parent
+    )
+
+
+def make_member(org: Organization, role: str, username: str | None = None) -> User:
+    user = make_user(username)
+    Membership.objects.create(user=user, organization=org, role=role)
+    return user
+
+
+def make_session(org: Organization, actor: User, **fields: Any) -> VotingSession:
+    values = {
+        "title": f"Hội nghị lấy phiếu tín nhiệm {next(_seq)}",
+        "date": datetime.date(2026, 12, 14),
+        "place": "Hội trường tỉnh",
+        "regime": "qd96",
+        "procedure": "rating",
+        "mode": "electronic",
+    }
+    values.update(fields)
+    return services.session_create(actor=actor, organization=org, **values)
+
+
+def fill_session(
+    session: VotingSession,
+    actor: User,
+    *,
+    candidates: int = 3,
+    voters: int = 5,
+    head: bool = True,
+) -> VotingSession:
+    """Give a draft session everything "ready" needs."""
+    for i in range(candidates):
+        services.candidate_add(
+            actor=actor,
+            session=session,
+            full_name=f"Ứng viên Số {i + 1}",
+            positions=f"Phó Chủ tịch {i + 1}",
+        )
+    rows = [
+        VoterRow(line=i + 2, full_name=f"Đại biểu {i + 1}", unit="Ủy viên BCH")
+        for i in range(voters)
+    ]
+    if rows:
+        services.voters_import(actor=actor, session=session, rows=rows, replace=False)
+    if head:
+        services.committee_member_add(
+            actor=actor, session=session, full_name="Trưởng Ban Kiểm", unit="", role="head"
+        )
+    session.refresh_from_db()
+    return session
