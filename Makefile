@@ -34,7 +34,6 @@ run: install
 		$(VENV)/bin/gunicorn tinnhiem.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: install
-	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/pytest
 
 lint: install

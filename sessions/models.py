@@ -381,7 +381,7 @@ class CommitteeMember(models.Model):
     class Meta:
         verbose_name = _("counting committee member")
         verbose_name_plural = _("counting committee members")
-        ordering = ["session", "-role", "full_name"]
+        ordering = ["session", "role", "full_name"]  # "head" before "member"
         constraints = [
             models.UniqueConstraint(
                 fields=["session"], condition=Q(role="head"), name="committee_one_head"

@@ -46,7 +46,7 @@ def session_candidates(session: VotingSession) -> list[Candidate]:
 
 
 def session_committee(session: VotingSession) -> list[CommitteeMember]:
-    return list(session.committee.order_by("-role", "full_name"))
+    return list(session.committee.order_by("role", "full_name"))  # "head" sorts first
 
 
 def session_audit(session: VotingSession) -> list[AuditEvent]:

@@ -40,6 +40,15 @@ def test_a_vietnamese_csv_with_bom_reads_every_row():
     ]
 
 
+def test_the_sample_file_offered_on_the_import_page_imports_cleanly():
+    from django.conf import settings
+
+    sample = settings.BASE_DIR / "static" / "samples" / "danh-sach-trieu-tap-mau.csv"
+    result = parse_voter_file(sample.name, sample.read_bytes())
+    assert result.ok
+    assert result.rows[2].unit == "Chủ tịch Hội CCB huyện Ba Bể"
+
+
 def test_english_headers_and_semicolons_are_understood():
     data = "No;Full name;Position\n1;Hà Văn Quân;Deputy\n".encode()
     result = parse_voter_file("list.csv", data)

@@ -119,9 +119,9 @@ class Command(BaseCommand):
         ]
         users = {}
         for username, full_name, org, role in spec:
-            first, _, last = full_name.rpartition(" ")
+            # Vietnamese names are written family name first: keep the whole name in first_name.
             user, _ = user_model.objects.get_or_create(
-                username=username, defaults={"first_name": last, "last_name": first}
+                username=username, defaults={"first_name": full_name}
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
