@@ -19,6 +19,31 @@ from .models import (
 )
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """Changes made here by support staff land in the session's audit trail too."""
+
+    def _audit(self, request: HttpRequest, obj: Any, action: str, message: Any) -> None:
+        session = obj if isinstance(obj, VotingSession) else getattr(obj, "session", None)
+        if session is not None and session.pk:
+            detail = {"name": str(obj), "change": str(message)[:500]}
+            AuditEvent.objects.create(
+                session=session, actor=request.user, action=action, detail=detail
+            )
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        self._audit(request, obj, "admin_added", message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        self._audit(request, obj, "admin_changed", message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        for obj in queryset:
+            self._audit(request, obj, "admin_deleted", "")
+        return super().log_deletions(request, queryset)
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -57,26 +82,29 @@ class FrozenWhenNotDraft:
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._editable(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
-
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._editable(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
-class CandidateInline(FrozenWhenNotDraft, admin.TabularInline):
+class FrozenInline(FrozenWhenNotDraft, admin.TabularInline):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # For an inline, obj is the parent session.
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+
+class CandidateInline(FrozenInline):
     model = Candidate
     extra = 0
     autocomplete_fields = ["official"]
 
 
-class CommitteeInline(FrozenWhenNotDraft, admin.TabularInline):
+class CommitteeInline(FrozenInline):
     model = CommitteeMember
     extra = 0
 
 
 @admin.register(VotingSession)
-class VotingSessionAdmin(admin.ModelAdmin):
+class VotingSessionAdmin(AuditedAdmin):
     list_display = ["title", "organization", "date", "regime", "procedure", "mode", "status"]
     list_filter = ["status", "regime", "procedure", "mode", "organization"]
     search_fields = ["title", "place"]
@@ -93,10 +121,16 @@ class VotingSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Voter)
-class VoterAdmin(FrozenWhenNotDraft, admin.ModelAdmin):
+class VoterAdmin(FrozenWhenNotDraft, AuditedAdmin):
     list_display = ["number", "full_name", "unit", "present", "session"]
     list_filter = ["session"]
     search_fields = ["full_name", "unit"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "session":
+            # New voters go only onto draft lists.
+            kwargs["queryset"] = VotingSession.objects.filter(status=VotingSession.Status.DRAFT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(AuditEvent)

@@ -437,6 +437,9 @@ class AuditEvent(models.Model):
         "committee_added": _("Committee member added"),
         "committee_updated": _("Committee member changed"),
         "committee_removed": _("Committee member removed"),
+        "admin_added": _("Added in the admin"),
+        "admin_changed": _("Changed in the admin"),
+        "admin_deleted": _("Deleted in the admin"),
     }
 
     def __str__(self) -> str:
