@@ -3,7 +3,8 @@
 Rules:
 - any member of an organization (secretariat, committee, leader) reads its sessions;
 - a leader of an organization also reads the sessions of every organization below it;
-- the secretariat of the session's organization prepares and runs it;
+- the secretariat of the session's organization prepares and runs it (opens, closes);
+- the secretariat or the committee of the session's organization works the check-in desk;
 - the committee of the session's organization counts and certifies;
 - a superuser (support staff) may do everything.
 
@@ -28,11 +29,16 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 class Need(StrEnum):
     READ = "read"
-    PREPARE = "prepare"
+    PREPARE = "prepare"  # the secretariat: prepare, open and close
+    RUN = "run"  # the check-in desk: secretariat or counting committee
     COUNT = "count"
 
 
-_ROLE_FOR_NEED = {Need.PREPARE: Role.SECRETARIAT, Need.COUNT: Role.COMMITTEE}
+_ROLES_FOR_NEED = {
+    Need.PREPARE: {Role.SECRETARIAT},
+    Need.RUN: {Role.SECRETARIAT, Role.COMMITTEE},
+    Need.COUNT: {Role.COMMITTEE},
+}
 
 
 def _descendant_ids(root_ids: Iterable[int]) -> set[int]:
@@ -62,7 +68,7 @@ def organization_ids_for(user: AnyUser, need: Need = Need.READ) -> set[int] | No
         direct = {org_id for org_id, _role in memberships}
         led = [org_id for org_id, role in memberships if role == Role.LEADER]
         return direct | (_descendant_ids(led) if led else set())
-    return {org_id for org_id, role in memberships if role == _ROLE_FOR_NEED[need]}
+    return {org_id for org_id, role in memberships if role in _ROLES_FOR_NEED[need]}
 
 
 def organizations_for(user: AnyUser, need: Need = Need.PREPARE) -> QuerySet[Organization]:

@@ -224,6 +224,12 @@ class VotingSession(models.Model):
     mode = models.CharField(_("voting mode"), max_length=13, choices=Mode, default=Mode.ELECTRONIC)
     scope = models.CharField(_("publication scope"), max_length=8, choices=Scope)
     status = models.CharField(_("status"), max_length=9, choices=Status, default=Status.DRAFT)
+    ready_count = models.PositiveIntegerField(
+        _("times made ready"),
+        default=0,
+        editable=False,
+        help_text=_("Voter codes are valid only for the freezing they were printed for."),
+    )
     voter_list_sha256 = models.CharField(
         _("voter list fingerprint (SHA-256)"), max_length=64, blank=True, editable=False
     )

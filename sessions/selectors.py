@@ -115,3 +115,30 @@ def readiness_checks(session: VotingSession) -> list[Check]:
 
 def readiness_blockers(session: VotingSession) -> list[Check]:
     return [check for check in readiness_checks(session) if not check.ok]
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """Presence against the ⅔ quorum of Regulation 96 (3 × present ≥ 2 × summoned)."""
+
+    present: int
+    summoned: int
+
+    @property
+    def needed(self) -> int:
+        return (2 * self.summoned + 2) // 3  # the smallest n with 3n ≥ 2 × summoned
+
+    @property
+    def met(self) -> bool:
+        return self.summoned > 0 and 3 * self.present >= 2 * self.summoned
+
+    @property
+    def absent(self) -> int:
+        return self.summoned - self.present
+
+
+def quorum(session: VotingSession) -> Quorum:
+    counts = session.voters.aggregate(
+        summoned=Count("pk"), present=Count("pk", filter=Q(present=True))
+    )
+    return Quorum(present=counts["present"], summoned=counts["summoned"])

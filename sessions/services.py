@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -152,7 +152,7 @@ def session_mark_ready(*, actor: AbstractBaseUser, session: VotingSession) -> bo
         )
     fingerprint = voter_list_fingerprint(locked.voters.order_by("number"))
     updated = VotingSession.objects.filter(pk=locked.pk, status=Status.DRAFT).update(
-        status=Status.READY, voter_list_sha256=fingerprint
+        status=Status.READY, voter_list_sha256=fingerprint, ready_count=F("ready_count") + 1
     )
     assert updated == 1  # the row is locked; anything else is a bug
     audit_record(
@@ -163,7 +163,7 @@ def session_mark_ready(*, actor: AbstractBaseUser, session: VotingSession) -> bo
         voters=locked.voters.count(),
         candidates=locked.candidates.filter(excluded=False).count(),
     )
-    session.status, session.voter_list_sha256 = Status.READY, fingerprint
+    session.refresh_from_db(fields=["status", "voter_list_sha256", "ready_count"])
     return True
 
 

@@ -74,3 +74,23 @@ def fill_session(
         )
     session.refresh_from_db()
     return session
+
+
+def open_session(session: VotingSession, actor: User, *, codes: int = 10, activate: int = 5):
+    """Freeze, print codes, check everyone in, activate some slips, open. Returns the codes."""
+    from ballots import services as ballot_services
+
+    if session.status == "draft":
+        services.session_mark_ready(actor=actor, session=session)
+    plain = ballot_services.codes_generate(actor=actor, session=session, count=codes)
+    for voter in session.voters.all():
+        ballot_services.voter_check_in(voter=voter, present=True)
+    for code in plain[:activate]:
+        ballot_services.code_activate(session=session, raw=code)
+    ballot_services.session_open(actor=actor, session=session)
+    session.refresh_from_db()
+    return plain
+
+
+def full_choices(session: VotingSession, level: str = "high") -> dict[str, str]:
+    return {f"c{c.pk}": level for c in session.candidates.filter(excluded=False).order_by("order")}

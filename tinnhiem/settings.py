@@ -181,3 +181,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Voter codes are stored as HMAC-SHA256 under this key (default: derived from SECRET_KEY).
+VOTER_CODE_KEY = env_secret("VOTER_CODE_KEY", "") or ""
+# Address printed in the slips' QR codes, as voters' phones reach the server on the hall's
+# network (e.g. http://192.168.1.10:8000). Empty: the address the secretariat's browser uses.
+BALLOT_BASE_URL = os.environ.get("BALLOT_BASE_URL", "")
+CSRF_FAILURE_VIEW = "tinnhiem.views.csrf_failure"

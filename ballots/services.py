@@ -1,0 +1,404 @@
+"""Voter codes, check-in, opening and closing, and casting a ballot.
+
+Secrecy rules kept here:
+- no code is ever tied to a person: check-in marks a voter present, activation turns any slip
+  live, and neither records a time or writes an audit event naming who or which slip;
+- a cast consumes a code and inserts a ballot with a random id and no link back;
+- at close, ballots and marks are rewritten in random order and every code and voter row is
+  rewritten in the same transaction, so storage order and transaction ids carry nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Case, F, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from sessions.models import Candidate, Voter, VotingSession
+from sessions.selectors import quorum
+from sessions.services import audit_record
+
+from . import codes
+from .models import Ballot, Mark, VoterCode
+
+Status = VotingSession.Status
+State = VoterCode.State
+
+MAX_CODES = 5000
+BLANK = "blank"  # what the ballot form sends for a line left empty
+
+MSG_NOT_READY_FOR_CODES = gettext_noop(
+    "Voter codes can be generated only while the session is ready and voting has not opened."
+)
+MSG_TOO_MANY = gettext_noop("Generate between 1 and %(max)d codes.")
+MSG_CHECKIN_CLOSED = gettext_noop("Check-in is possible only while the session is ready or open.")
+MSG_NOT_READY = gettext_noop("Only a ready session can be opened.")
+MSG_NO_QUORUM = gettext_noop(
+    "Quorum not met: %(present)d of %(summoned)d summoned are present; "
+    "Regulation 96 needs at "
+    "least two thirds (%(needed)d)."
+)
+MSG_NO_CODES = gettext_noop("Generate and print the voter codes before opening electronic voting.")
+MSG_NOT_OPEN = gettext_noop("Voting is not open.")
+MSG_EMPTY_CLOSE = gettext_noop(
+    "No ballot has been cast. Confirm that you want to close voting anyway."
+)
+
+
+class BallotRefused(Exception):
+    """Why a code or a ballot was refused, with the HTTP status to answer with."""
+
+    MESSAGES = {
+        "format": (
+            400,
+            gettext_noop(
+                "This is not a voter code. A code has 15 letters and digits, e.g. "
+                "7KQ2M-9XH4C-TD8WZ."
+            ),
+        ),
+        "unknown": (404, gettext_noop("This code does not exist. Check it letter by letter.")),
+        "inert": (
+            403,
+            gettext_noop(
+                "This slip has not been activated at the desk yet. Ask the desk to activate it."
+            ),
+        ),
+        "used": (
+            409,
+            gettext_noop(
+                "A ballot has already been recorded with this code. Each code votes once."
+            ),
+        ),
+        "void": (
+            410,
+            gettext_noop(
+                "This code is void: the slips were reprinted or the session was changed. "
+                "Ask the desk for a new slip."
+            ),
+        ),
+        "not_open": (
+            403,
+            gettext_noop("Voting has not opened yet. Please wait for the chair to open it."),
+        ),
+        "closed": (403, gettext_noop("Voting is closed. No more ballots can be cast.")),
+        "tampered": (
+            400,
+            gettext_noop(
+                "This ballot does not match the session's ballot form. Nothing was "
+                "recorded; start again from the code."
+            ),
+        ),
+    }
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = self.MESSAGES[reason][0]
+
+    @property
+    def message(self) -> str:
+        return _(self.MESSAGES[self.reason][1])
+
+
+def _fail(message: str, code: str, **params: Any) -> ValidationError:
+    return ValidationError(_(message), code=code, params=params or None)
+
+
+def _lock(session: VotingSession) -> VotingSession:
+    return VotingSession.objects.select_for_update().get(pk=session.pk)
+
+
+# --- Codes ------------------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def codes_generate(*, actor: AbstractBaseUser, session: VotingSession, count: int) -> list[str]:
+    """Create `count` fresh codes, voiding any printed before. Returns the only "
+    "plain copies."""
+    locked = _lock(session)
+    if locked.status != Status.READY:
+        raise _fail(MSG_NOT_READY_FOR_CODES, "not_ready")
+    if not 1 <= count <= MAX_CODES:
+        raise _fail(MSG_TOO_MANY, "count", max=MAX_CODES)
+    voided = (
+        VoterCode.objects.filter(session=locked).exclude(state=State.VOID).update(state=State.VOID)
+    )
+    plain: set[str] = set()
+    while len(plain) < count:
+        plain.add(codes.new_code())
+    VoterCode.objects.bulk_create(
+        [
+            VoterCode(session=locked, code_hash=codes.code_hash(c), epoch=locked.ready_count)
+            for c in plain
+        ],
+        batch_size=1000,
+    )
+    audit_record(session=locked, actor=actor, action="codes_generated", count=count, voided=voided)
+    return sorted(plain)
+
+
+class Activation:
+    ACTIVATED = "activated"
+    ALREADY = "already"
+
+
+def code_activate(*, session: VotingSession, raw: str) -> str:
+    """Turn a printed slip live as the desk hands it over. Records no time and "
+    "no person."""
+    code = codes.normalize(raw)
+    if code is None:
+        raise BallotRefused("format")
+    if session.status not in (Status.READY, Status.OPEN):
+        raise BallotRefused("closed" if session.status != Status.DRAFT else "void")
+    digest = codes.code_hash(code)
+    updated = VoterCode.objects.filter(
+        session=session, code_hash=digest, state=State.INERT, epoch=session.ready_count
+    ).update(state=State.ACTIVE)
+    if updated == 1:
+        return Activation.ACTIVATED
+    row = VoterCode.objects.filter(session=session, code_hash=digest).first()
+    if row is None:
+        raise BallotRefused("unknown")
+    if row.state == State.ACTIVE and row.epoch == session.ready_count:
+        return Activation.ALREADY
+    if row.state == State.USED:
+        raise BallotRefused("used")
+    raise BallotRefused("void")
+
+
+# --- Check-in, open, close --------------------------------------------------------------------
+
+
+def voter_check_in(*, voter: Voter, present: bool) -> None:
+    """Mark a summoned voter present (or not). Deliberately no time and no "
+    "audit row."""
+    updated = Voter.objects.filter(
+        pk=voter.pk, session__status__in=[Status.READY, Status.OPEN]
+    ).update(present=present)
+    if updated != 1:
+        raise _fail(MSG_CHECKIN_CLOSED, "checkin_closed")
+
+
+@transaction.atomic(durable=True)
+def session_open(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
+    """ready → open. Under qd96 the ⅔ quorum must be present. False if already "
+    "open."""
+    locked = _lock(session)
+    if locked.status == Status.OPEN:
+        return False
+    if locked.status != Status.READY:
+        raise _fail(MSG_NOT_READY, "not_ready")
+    q = quorum(locked)
+    if locked.regime == VotingSession.Regime.QD96 and not q.met:
+        raise _fail(
+            MSG_NO_QUORUM, "quorum", present=q.present, summoned=q.summoned, needed=q.needed
+        )
+    if (
+        locked.mode == VotingSession.Mode.ELECTRONIC
+        and not VoterCode.objects.filter(session=locked, epoch=locked.ready_count)
+        .exclude(state=State.VOID)
+        .exists()
+    ):
+        raise _fail(MSG_NO_CODES, "no_codes")
+    VotingSession.objects.filter(pk=locked.pk).update(status=Status.OPEN)
+    audit_record(
+        session=locked,
+        actor=actor,
+        action="voting_opened",
+        present=q.present,
+        summoned=q.summoned,
+    )
+    session.status = Status.OPEN
+    return True
+
+
+@transaction.atomic(durable=True)
+def session_close(
+    *, actor: AbstractBaseUser, session: VotingSession, confirm_empty: bool = False
+) -> bool:
+    """open → closed; no code works afterwards, and storage order is destroyed."""
+    locked = _lock(session)
+    if locked.status != Status.OPEN:
+        if locked.status in (Status.CLOSED, Status.CERTIFIED, Status.PUBLISHED):
+            return False
+        raise _fail(MSG_NOT_OPEN, "not_open")
+    # Lock every code row: a cast in flight holds its code's lock until it commits, so after
+    # this line every cast that will ever succeed has committed, and any later one waits here
+    # and then finds its code void.
+    list(VoterCode.objects.select_for_update().filter(session=locked).values_list("pk"))
+    cast = Ballot.objects.filter(session=locked).count()
+    if cast == 0 and not confirm_empty:
+        raise _fail(MSG_EMPTY_CLOSE, "empty")
+    issued = VoterCode.objects.filter(
+        session=locked, state__in=[State.ACTIVE, State.USED], epoch=locked.ready_count
+    ).count()
+    # Rewrite every code row, so their transaction ids are all this one. Handed-out slips stay
+    # counted as issued ("unused"); no state but "active" can cast, so every code is now dead.
+    VoterCode.objects.filter(session=locked).update(
+        state=Case(
+            When(state=State.USED, then=Value(State.USED)),
+            When(state=State.ACTIVE, epoch=locked.ready_count, then=Value(State.UNUSED)),
+            default=Value(State.VOID),
+        )
+    )
+    Voter.objects.filter(session=locked).update(present=F("present"))
+    _shuffle_ballots(locked)
+    VotingSession.objects.filter(pk=locked.pk).update(status=Status.CLOSED)
+    audit_record(session=locked, actor=actor, action="voting_closed", cast=cast, issued=issued)
+    transaction.on_commit(_vacuum)
+    session.status = Status.CLOSED
+    return True
+
+
+def _shuffle_ballots(session: VotingSession) -> None:
+    """Delete and re-insert the session's ballots and marks in random order, "
+    "with new ids."""
+    marks: dict[uuid.UUID, list[tuple[int, str]]] = {}
+    for ballot_id, candidate_id, level in Mark.objects.filter(ballot__session=session).values_list(
+        "ballot_id", "candidate_id", "level"
+    ):
+        marks.setdefault(ballot_id, []).append((candidate_id, level))
+    ballot_ids = list(Ballot.objects.filter(session=session).values_list("id", flat=True))
+    groups = [marks.get(ballot_id, []) for ballot_id in ballot_ids]
+    random.SystemRandom().shuffle(groups)
+    Mark.objects.filter(ballot__session=session).delete()
+    Ballot.objects.filter(session=session).delete()
+    new_ballots = [Ballot(id=uuid.uuid4(), session=session) for _ in groups]
+    Ballot.objects.bulk_create(new_ballots, batch_size=1000)
+    Mark.objects.bulk_create(
+        [
+            Mark(ballot=ballot, candidate_id=candidate_id, level=level)
+            for ballot, group in zip(new_ballots, groups, strict=True)
+            for candidate_id, level in group
+        ],
+        batch_size=2000,
+    )
+
+
+def _vacuum() -> None:
+    """PostgreSQL keeps deleted row versions until vacuumed; reclaim them after "
+    "close."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ballots_ballot, ballots_mark, ballots_votercode, votesessions_voter")
+
+
+# --- Casting ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BallotForm:
+    """What a voter is shown once the code checks out."""
+
+    session: VotingSession
+    candidates: list[Candidate]
+    levels: list[tuple[str, str]]
+
+
+def ballot_open(raw: str) -> BallotForm:
+    """Check a code for voting now; refuse it with the reason a voter can act on."""
+    code = codes.normalize(raw)
+    if code is None:
+        raise BallotRefused("format")
+    row = (
+        VoterCode.objects.select_related("session").filter(code_hash=codes.code_hash(code)).first()
+    )
+    if row is None:
+        raise BallotRefused("unknown")
+    session = row.session
+    if row.state == State.USED:
+        raise BallotRefused("used")
+    if row.state == State.VOID or row.epoch != session.ready_count:
+        raise BallotRefused("closed" if session.status == Status.CLOSED else "void")
+    if session.status in (Status.CLOSED, Status.CERTIFIED, Status.PUBLISHED):
+        raise BallotRefused("closed")
+    if session.status != Status.OPEN:
+        raise BallotRefused("not_open")
+    if row.state == State.INERT:
+        raise BallotRefused("inert")
+    candidates = list(
+        Candidate.objects.filter(session=session, excluded=False)
+        .select_related("official")
+        .order_by("order")
+    )
+    return BallotForm(session=session, candidates=candidates, levels=session.levels())
+
+
+def choices_from_post(
+    form: BallotForm, data: Mapping[str, list[str]], *, strict: bool
+) -> dict[int, str]:
+    """Read one choice per candidate from POST data: field c<candidate id>.
+
+    strict (the final submit): every candidate must be there exactly once, as a level or "blank".
+    Not strict (the first page of radio buttons): a missing candidate is a blank line.
+    Anything else (an unknown candidate, an unknown level, a field twice) is tampering.
+    """
+    allowed = {value for value, _label in form.levels} | {BLANK}
+    expected = {f"c{c.pk}": c.pk for c in form.candidates}
+    sent = {
+        key: values for key, values in data.items() if key.startswith("c") and key[1:].isdigit()
+    }
+    if set(sent) - set(expected):
+        raise BallotRefused("tampered")
+    choices: dict[int, str] = {}
+    for field, candidate_id in expected.items():
+        values = sent.get(field)
+        if values is None:
+            if strict:
+                raise BallotRefused("tampered")
+            choices[candidate_id] = BLANK
+            continue
+        if len(values) != 1 or values[0] not in allowed:
+            raise BallotRefused("tampered")
+        choices[candidate_id] = values[0]
+    return choices
+
+
+def ballot_cast(*, raw: str, choices: Mapping[int, str]) -> None:
+    """Consume the code and store the ballot with all its marks: all of it, or "
+    "nothing."""
+    form = ballot_open(raw)
+    levels = {value for value, _label in form.levels}
+    if set(choices) != {c.pk for c in form.candidates} or any(
+        v not in levels | {BLANK} for v in choices.values()
+    ):
+        raise BallotRefused("tampered")
+    digest = codes.code_hash(codes.normalize(raw) or "")
+    _store(form.session, digest, choices)
+
+
+@transaction.atomic(durable=True)
+def _store(session: VotingSession, digest: str, choices: Mapping[int, str]) -> None:
+    current = VotingSession.objects.values_list("status", "ready_count").get(pk=session.pk)
+    if current[0] != Status.OPEN:
+        raise BallotRefused("closed" if current[0] != Status.READY else "not_open")
+    # The conditional update is the one gate: of any number of racing submits with this code,
+    # exactly one changes the row. The WHERE names only columns of this row, so PostgreSQL
+    # re-checks it after waiting for a competing transaction.
+    used = VoterCode.objects.filter(
+        code_hash=digest, session=session, state=State.ACTIVE, epoch=current[1]
+    ).update(state=State.USED)
+    if used != 1:
+        state = VoterCode.objects.filter(code_hash=digest).values_list("state", flat=True).first()
+        raise BallotRefused("used" if state == State.USED else "closed")
+    ballot = Ballot.objects.create(session=session)
+    Mark.objects.bulk_create(
+        [
+            Mark(
+                ballot=ballot,
+                candidate_id=candidate_id,
+                level=Mark.Level.INVALID if level == BLANK else level,
+            )
+            for candidate_id, level in choices.items()
+        ]
+    )

@@ -1,0 +1,251 @@
+"""The check-in desk, the code slips, open/close, the projector, and the voter's ballot."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sessions.access import Need, can, get_session_for_user
+from sessions.models import Voter, VotingSession
+
+from . import services
+from .documents import slips_pdf
+from .forms import ActivateForm, CodeEntryForm, GenerateCodesForm
+from .selectors import turnout
+from .services import BallotRefused
+
+Status = VotingSession.Status
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _context(request: HttpRequest, session: VotingSession, tab: str) -> dict:
+    return {
+        "session": session,
+        "tab": tab,
+        "can_prepare": can(request.user, session, Need.PREPARE),
+        "editable": False,
+    }
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def codes_page(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, need=Need.PREPARE)
+    figures = turnout(session)
+    initial = {
+        "count": figures.quorum.summoned + max(5, figures.quorum.summoned // 10),
+        "base_url": settings.BALLOT_BASE_URL or request.build_absolute_uri("/").rstrip("/"),
+    }
+    form = GenerateCodesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plain = services.codes_generate(
+                actor=request.user, session=session, count=form.cleaned_data["count"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            pdf = slips_pdf(session=session, codes=plain, base_url=form.cleaned_data["base_url"])
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="ma-bo-phieu-{pk}.pdf"'
+            response["Cache-Control"] = "no-store"
+            return response
+    context = _context(request, session, "codes")
+    context.update(form=form, figures=figures)
+    return render(request, "ballots/codes.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def desk(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, need=Need.RUN)
+    activate_form = ActivateForm()
+    if request.method == "POST":
+        activate_form = ActivateForm(request.POST)
+        if activate_form.is_valid():
+            try:
+                outcome = services.code_activate(
+                    session=session, raw=activate_form.cleaned_data["code"]
+                )
+            except BallotRefused as refused:
+                messages.error(request, refused.message)
+            else:
+                if outcome == services.Activation.ACTIVATED:
+                    messages.success(request, _("Slip activated. Hand it to the voter."))
+                else:
+                    messages.info(request, _("This slip was already active."))
+            return redirect(reverse("ballots:desk", args=[pk]) + _query(request))
+    query = request.GET.get("q", "").strip()
+    voters = session.voters.order_by("number")
+    if query:
+        voters = voters.filter(Q(full_name__icontains=query) | Q(unit__icontains=query))
+    context = _context(request, session, "desk")
+    context.update(
+        voters=list(voters[:200]),
+        query=query,
+        figures=turnout(session),
+        activate_form=activate_form,
+        desk_open=session.status in (Status.READY, Status.OPEN),
+    )
+    return render(request, "ballots/desk.html", context)
+
+
+def _query(request: HttpRequest) -> str:
+    query = request.POST.get("q", "").strip()
+    return f"?q={query}" if query else ""
+
+
+@require_POST
+def check_in(request: HttpRequest, pk: int, voter_pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, need=Need.RUN)
+    voter = get_object_or_404(Voter, session=session, pk=voter_pk)
+    present = request.POST.get("present") == "1"
+    try:
+        services.voter_check_in(voter=voter, present=present)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        if present:
+            messages.success(request, _("%(name)s is present.") % {"name": voter.full_name})
+        else:
+            messages.info(request, _("%(name)s marked absent.") % {"name": voter.full_name})
+    return redirect(reverse("ballots:desk", args=[pk]) + _query(request))
+
+
+@require_POST
+def session_open(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, need=Need.PREPARE)
+    try:
+        changed = services.session_open(actor=request.user, session=session)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        if changed:
+            messages.success(request, _("Voting is open."))
+    return redirect("ballots:desk", pk=pk)
+
+
+@require_POST
+def session_close(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, need=Need.PREPARE)
+    try:
+        changed = services.session_close(
+            actor=request.user, session=session, confirm_empty=request.POST.get("confirm") == "1"
+        )
+    except ValidationError as exc:
+        if exc.code == "empty":
+            context = _context(request, session, "desk")
+            return render(request, "ballots/close_empty.html", context)
+        messages.error(request, _errors(exc))
+    else:
+        if changed:
+            messages.success(request, _("Voting is closed. No code works any more."))
+    return redirect("votesessions:detail", pk=pk)
+
+
+@require_GET
+def turnout_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    """For the hall's projector: how many have voted, never how."""
+    session = get_session_for_user(request.user, pk)
+    return render(
+        request,
+        "ballots/turnout.html",
+        {"session": session, "figures": turnout(session), "refresh": 5},
+    )
+
+
+# --- Voters (no sign-in) ----------------------------------------------------------------------
+
+
+def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:
+    return render(
+        request,
+        "ballots/refused.html",
+        {"message": refused.message, "reason": refused.reason, "form": CodeEntryForm()},
+        status=refused.status,
+    )
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ballot_start(request: HttpRequest) -> HttpResponse:
+    """Step 1: the code. Step 2 (same POST): the ballot itself."""
+    form = CodeEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ballot = services.ballot_open(form.cleaned_data["code"])
+        except BallotRefused as refused:
+            return _refused(request, refused)
+        return render(
+            request,
+            "ballots/ballot.html",
+            {
+                "ballot": ballot,
+                "code": form.cleaned_data["code"],
+                "lines": [(c, None) for c in ballot.candidates],
+            },
+        )
+    return render(request, "ballots/start.html", {"form": form})
+
+
+@login_not_required
+@never_cache
+@require_POST
+def ballot_review(request: HttpRequest) -> HttpResponse:
+    """Step 3: the voter checks the choices; blank lines are pointed out."""
+    code = request.POST.get("code", "")
+    try:
+        ballot = services.ballot_open(code)
+        choices = services.choices_from_post(ballot, dict(request.POST.lists()), strict=False)
+    except BallotRefused as refused:
+        return _refused(request, refused)
+    labels = dict(ballot.levels)
+    rows = [(c, choices[c.pk], labels.get(choices[c.pk])) for c in ballot.candidates]
+    template = "ballots/ballot.html" if "change" in request.POST else "ballots/review.html"
+    return render(
+        request,
+        template,
+        {
+            "ballot": ballot,
+            "code": code,
+            "rows": rows,
+            "lines": [(c, choices[c.pk]) for c in ballot.candidates],
+            "blanks": sum(1 for _c, value, _label in rows if value == services.BLANK),
+        },
+    )
+
+
+@login_not_required
+@never_cache
+@require_POST
+def ballot_cast(request: HttpRequest) -> HttpResponse:
+    """Step 4: record. Then redirect, so a reload cannot resubmit."""
+    code = request.POST.get("code", "")
+    try:
+        ballot = services.ballot_open(code)
+        choices = services.choices_from_post(ballot, dict(request.POST.lists()), strict=True)
+        services.ballot_cast(raw=code, choices=choices)
+    except BallotRefused as refused:
+        return _refused(request, refused)
+    return redirect("ballots:done")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def ballot_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "ballots/done.html")
