@@ -20,7 +20,12 @@ READ_PAGES = ["detail", "audit", "candidates", "voters", "committee"]
 
 
 def _without_csrf(response) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    """The page minus what differs per request: the CSRF token and the current path."""
+    return re.sub(
+        r'name="(csrfmiddlewaretoken|next)" (type="hidden" )?value="[^"]+"',
+        "",
+        response.content.decode(),
+    )
 
 
 def _login(client, cast, who):
