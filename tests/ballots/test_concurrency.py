@@ -1,0 +1,87 @@
+"""Real concurrency: threads with their own database connections, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connections
+from django.test import Client
+from django.urls import reverse
+
+from ballots import services
+from ballots.models import Ballot, Mark, VoterCode
+from tests.factories import full_choices, open_session
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _run_together(workers: list[Callable[[], object]]) -> list[object]:
+    """Start every worker at the same instant; collect what each returned or raised."""
+    barrier = threading.Barrier(len(workers))
+    results: list[object] = [None] * len(workers)
+
+    def run(index: int, work: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            results[index] = work()
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _submit(code: str, choices: dict[str, str]) -> int:
+    return Client().post(reverse("ballots:cast"), {"code": code, **choices}).status_code
+
+
+def test_twenty_four_devices_racing_with_one_code_store_exactly_one_ballot(cast_tx):
+    codes = open_session(cast_tx.session, cast_tx.secretariat, codes=3, activate=1)
+    choices = full_choices(cast_tx.session)
+    statuses = _run_together([lambda: _submit(codes[0], choices) for _ in range(24)])
+    assert statuses.count(302) == 1, statuses
+    assert set(statuses) <= {302, 409}, statuses  # everyone else: "already recorded"
+    assert Ballot.objects.count() == 1
+    assert Mark.objects.count() == 3
+
+
+def test_many_codes_cast_in_parallel_all_count_once(cast_tx):
+    session = cast_tx.session
+    codes = open_session(session, cast_tx.secretariat, codes=30, activate=30)
+    choices = full_choices(session, "medium")
+    statuses = _run_together([lambda c=c: _submit(c, choices) for c in codes])
+    successes = statuses.count(302)
+    assert successes == 30, statuses
+    used = VoterCode.objects.filter(session=session, state="used").count()
+    ballots = Ballot.objects.filter(session=session).count()
+    assert ballots == used == successes
+    assert Mark.objects.filter(ballot__session=session).count() == ballots * 3
+
+
+def test_closing_while_ballots_arrive_leaves_no_half_ballot(cast_tx):
+    session = cast_tx.session
+    codes = open_session(session, cast_tx.secretariat, codes=20, activate=20)
+    choices = full_choices(session)
+
+    def close() -> bool:
+        return services.session_close(
+            actor=cast_tx.secretariat, session=session, confirm_empty=True
+        )
+
+    results = _run_together([lambda c=c: _submit(c, choices) for c in codes] + [close])
+    statuses = results[:-1]
+    assert results[-1] is True
+    assert set(statuses) <= {302, 403}, statuses
+    ballots = Ballot.objects.filter(session=session).count()
+    assert ballots == statuses.count(302)
+    assert ballots == VoterCode.objects.filter(session=session, state="used").count()
+    assert Mark.objects.filter(ballot__session=session).count() == ballots * 3
+    assert not VoterCode.objects.filter(session=session, state="active").exists()
