@@ -157,7 +157,8 @@ def test_close_rewrites_ballots_in_a_new_random_order_with_new_ids(cast):
         services.ballot_cast(
             raw=code,
             choices={
-                c.pk: ("blank" if lv == "invalid" else lv) for c, lv in zip(candidates, levels)
+                c.pk: ("blank" if lv == "invalid" else lv)
+                for c, lv in zip(candidates, levels, strict=True)
             },
         )
     before_ids = set(Ballot.objects.values_list("id", flat=True))
