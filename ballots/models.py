@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -54,8 +55,48 @@ class VoterCode(models.Model):
         return f"{self.session_id}:{self.code_hash[:8]}… ({self.state})"
 
 
+class PaperEntry(models.Model):
+    """One committee member's pass through the pile of paper ballots (A, or B when entered twice).
+
+    It names who typed the pile, never who voted: paper ballots carry no voter.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Being entered")
+        DONE = "done", _("Finished")
+
+    session = models.ForeignKey(
+        VotingSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="paper_entries",
+    )
+    label = models.CharField(_("entry"), max_length=1)
+    entrant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(_("state"), max_length=4, choices=State, default=State.OPEN)
+
+    class Meta:
+        verbose_name = _("paper ballot entry")
+        verbose_name_plural = _("paper ballot entries")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "label"], name="paper_entry_label_once"),
+            models.CheckConstraint(condition=Q(label__in=["A", "B"]), name="paper_entry_label_ab"),
+            models.CheckConstraint(
+                condition=Q(state__in=["open", "done"]), name="paper_entry_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}/{self.label}"
+
+
 class Ballot(models.Model):
-    """One voter's ballot. A random id, its session, and nothing else."""
+    """One voter's ballot. A random id, its session, and nothing else about anyone."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     session = models.ForeignKey(
@@ -64,6 +105,17 @@ class Ballot(models.Model):
         on_delete=models.PROTECT,
         related_name="ballots",
     )
+    # Paper ballots only: which pass through the pile it was typed in (None: electronic).
+    entry = models.ForeignKey(
+        PaperEntry,
+        verbose_name=_("entry"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ballots",
+    )
+    # A paper ballot not issued by the committee (wrong form, no seal): collected, not valid.
+    whole_invalid = models.BooleanField(_("whole ballot invalid"), default=False)
 
     class Meta:
         verbose_name = _("ballot")
@@ -103,3 +155,78 @@ class Mark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate_id}: {self.level}"
+
+
+class CountSheet(models.Model):
+    """The committee's figures for a paper session, and the tally sheet's counts for "paper tally".
+
+    Figures the system cannot know from paper: present (when nobody was checked in here), ballots
+    issued, and for a tally sheet the ballots collected and whole-ballot invalid.
+    """
+
+    session = models.OneToOneField(
+        VotingSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="count_sheet",
+    )
+    present = models.PositiveIntegerField(_("present"), null=True, blank=True)
+    issued = models.PositiveIntegerField(_("ballots issued"), null=True, blank=True)
+    collected = models.PositiveIntegerField(_("ballots collected"), null=True, blank=True)
+    whole_invalid = models.PositiveIntegerField(_("whole ballots invalid"), null=True, blank=True)
+    summoned = models.PositiveIntegerField(
+        _("summoned"),
+        null=True,
+        blank=True,
+        help_text=_("Only when there is no list of summoned voters (imported results)."),
+    )
+    explanation = models.CharField(
+        _("explanation"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why more ballots were issued than people summoned, if so."),
+    )
+
+    class Meta:
+        verbose_name = _("count sheet")
+        verbose_name_plural = _("count sheets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(collected__isnull=True)
+                | Q(issued__isnull=True)
+                | Q(collected__lte=models.F("issued")),
+                name="count_sheet_collected_le_issued",
+            ),
+            models.CheckConstraint(
+                condition=Q(whole_invalid__isnull=True)
+                | Q(collected__isnull=True)
+                | Q(whole_invalid__lte=models.F("collected")),
+                name="count_sheet_invalid_le_collected",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}"
+
+
+class TallyCount(models.Model):
+    """A count from a tally sheet: how many ballots gave this candidate this level."""
+
+    pk = models.CompositePrimaryKey("session_id", "candidate_id", "level")
+    session = models.ForeignKey(VotingSession, on_delete=models.CASCADE, related_name="tally")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="tally")
+    level = models.CharField(_("level"), max_length=7, choices=Mark.Level)
+    count = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("tally count")
+        verbose_name_plural = _("tally counts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=["high", "medium", "low", "yes", "no", "invalid"]),
+                name="tally_level_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id}: {self.level} × {self.count}"

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
-from sessions.models import VotingSession
+from sessions.models import Candidate, VotingSession
 from sessions.selectors import Quorum, quorum
 
-from .models import VoterCode
+from .models import Ballot, Mark, PaperEntry, VoterCode
 
 State = VoterCode.State
 
@@ -29,3 +30,59 @@ def turnout(session: VotingSession) -> Turnout:
         cast=Count("pk", filter=Q(state=State.USED)),
     )
     return Turnout(quorum=quorum(session), **counts)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    what: str  # a candidate's name, or a ballot figure
+    level: str  # a level's label, or ""
+    a: int
+    b: int
+
+
+def entry_totals(entry: PaperEntry) -> dict[tuple[int | str, str], int]:
+    """What one pass through the pile adds up to: ballots, whole-invalid, and each mark."""
+    ballots = Ballot.objects.filter(entry=entry).aggregate(
+        collected=Count("pk"), whole_invalid=Count("pk", filter=Q(whole_invalid=True))
+    )
+    totals: dict[tuple[int | str, str], int] = {
+        ("collected", ""): ballots["collected"],
+        ("whole_invalid", ""): ballots["whole_invalid"],
+    }
+    marks = (
+        Mark.objects.filter(ballot__entry=entry)
+        .values("candidate_id", "level")
+        .annotate(n=Count("pk"))
+        .values_list("candidate_id", "level", "n")
+    )
+    totals.update({(candidate_id, level): n for candidate_id, level, n in marks})
+    return totals
+
+
+def entries_disagreements(session: VotingSession) -> list[Disagreement]:
+    """Double entry: every figure on which the two passes through the pile differ."""
+    entries = {e.label: e for e in PaperEntry.objects.filter(session=session)}
+    if set(entries) != {"A", "B"}:
+        return []
+    a, b = entry_totals(entries["A"]), entry_totals(entries["B"])
+    names = dict(Candidate.objects.filter(session=session).values_list("pk", "official__full_name"))
+    labels = {**dict(Mark.Level.choices), "": ""}
+    figure_labels = {
+        "collected": _("Ballots entered"),
+        "whole_invalid": _("Whole ballots invalid"),
+    }
+    out = []
+    for key in sorted(set(a) | set(b), key=str):
+        if a.get(key, 0) != b.get(key, 0):
+            what, level = key
+            name = figure_labels.get(what) if isinstance(what, str) else names.get(what, "?")
+            out.append(Disagreement(str(name), str(labels[level]), a.get(key, 0), b.get(key, 0)))
+    return out
+
+
+def reconciled(session: VotingSession) -> bool:
+    """Single entry finished, or both entries finished and equal in every figure."""
+    entries = {e.label: e for e in PaperEntry.objects.filter(session=session)}
+    if "A" not in entries or any(e.state != PaperEntry.State.DONE for e in entries.values()):
+        return False
+    return "B" not in entries or not entries_disagreements(session)

@@ -121,27 +121,38 @@ def _read_xlsx(data: bytes) -> tuple[list[list[str]], list[ImportProblem]]:
         workbook.close()
 
 
-def parse_voter_file(filename: str, data: bytes) -> ImportResult:
-    """Parse a voter list; report every problem, each with its row and column."""
-    result = ImportResult()
+normalize_header = _normalize_header
+
+
+def read_table(filename: str, data: bytes) -> tuple[int, list[list[str]], list[ImportProblem]]:
+    """A CSV or XLSX file as rows of text, and the index of its header row (blank rows skipped).
+
+    Shared by every import: the problems say why a file cannot be read at all.
+    """
     if not data.strip():
-        result.problems.append(ImportProblem(_("the file is empty.")))
-        return result
+        return 0, [], [ImportProblem(_("the file is empty."))]
     is_xlsx = data[:2] == b"PK" or filename.lower().endswith((".xlsx", ".xlsm"))
     raw_rows, problems = (_read_xlsx if is_xlsx else _read_csv)(data)
     if problems:
-        result.problems.extend(problems)
-        return result
-
+        return 0, [], problems
     # Skip blank lines before the header (title rows in Excel are common).
     start = 0
     while start < len(raw_rows) and not any(clean_text(c) for c in raw_rows[start]):
         start += 1
     if start == len(raw_rows):
-        result.problems.append(ImportProblem(_("the file is empty.")))
+        return 0, [], [ImportProblem(_("the file is empty."))]
+    return start, [[clean_text(c) for c in row] for row in raw_rows], []
+
+
+def parse_voter_file(filename: str, data: bytes) -> ImportResult:
+    """Parse a voter list; report every problem, each with its row and column."""
+    result = ImportResult()
+    start, raw_rows, problems = read_table(filename, data)
+    if problems:
+        result.problems.extend(problems)
         return result
 
-    header = [clean_text(c) for c in raw_rows[start]]
+    header = raw_rows[start]
     normalized = [_normalize_header(c) for c in header]
     name_col = next((i for i, h in enumerate(normalized) if h in NAME_HEADERS), None)
     unit_col = next((i for i, h in enumerate(normalized) if h in UNIT_HEADERS), None)

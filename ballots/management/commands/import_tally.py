@@ -1,0 +1,90 @@
+"""Bring in a counted tally sheet (CSV/XLSX) as a closed "paper tally" session, ready to certify.
+
+Prints the new session's public id alone on its last line, for scripts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from ballots.paper import system_user, tally_import
+from ballots.tally_file import parse_tally_file
+from sessions.models import Organization
+
+KIND_FOR_REGIME = {"qd96": "party", "nq96": "state", "nq85": "state"}
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise CommandError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise CommandError(f"a count cannot be negative: {value}")
+    return value
+
+
+class Command(BaseCommand):
+    help = "Import a tally sheet as a closed paper-tally session."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="CSV or XLSX file, one row per candidate")
+        parser.add_argument("--title", required=True)
+        parser.add_argument("--regime", required=True, choices=["qd96", "nq96", "nq85"])
+        parser.add_argument("--procedure", default="rating", choices=["rating", "confidence"])
+        parser.add_argument("--collected", required=True, type=_count, help="ballots collected")
+        parser.add_argument("--issued", type=_count, help="ballots issued")
+        parser.add_argument("--summoned", type=_count, help="people summoned (nq85: members)")
+        parser.add_argument("--organization", default="", help="organization name")
+        parser.add_argument("--date", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
+        parser.add_argument("--place", default="")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        collected, issued = options["collected"], options["issued"]
+        summoned = options["summoned"]
+        if issued is not None and collected > issued:
+            raise CommandError(f"--collected {collected} is more than --issued {issued}")
+        if options["regime"] == "nq85" and not summoned:
+            raise CommandError("--summoned is required under nq85: it is the denominator")
+        if summoned is not None and issued is not None and issued > summoned:
+            raise CommandError(f"--issued {issued} is more than --summoned {summoned}")
+        parsed = parse_tally_file(
+            path.name, path.read_bytes(), procedure=options["procedure"], collected=collected
+        )
+        if not parsed.ok:
+            for problem in parsed.problems:
+                self.stderr.write(f"{path.name}: {problem}")
+            raise CommandError("nothing imported")
+        name = options["organization"] or "Imported results"
+        organization, _ = Organization.objects.get_or_create(
+            name=name, defaults={"kind": KIND_FOR_REGIME[options["regime"]]}
+        )
+        try:
+            session = tally_import(
+                actor=system_user(),
+                organization=organization,
+                title=options["title"],
+                regime=options["regime"],
+                procedure=options["procedure"],
+                date=options["date"] or timezone.localdate(),
+                rows=parsed.rows,
+                collected=collected,
+                issued=issued,
+                summoned=summoned,
+                place=options["place"],
+            )
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        self.stdout.write(
+            f"Imported {len(parsed.rows)} candidates into “{session.title}” (closed, paper tally)."
+        )
+        self.stdout.write(session.public_id)
