@@ -38,3 +38,28 @@ def slips_pdf(*, session: VotingSession, codes: list[str], base_url: str) -> byt
         {"session": session, "slips": slips, "ballot_url": f"{base_url.rstrip('/')}/b/"},
     )
     return HTML(string=html).write_pdf()
+
+
+def ballot_form_pdf(*, session: VotingSession, copies: int) -> bytes:
+    """The paper ballot as in the official forms: heading, title, one row per person."""
+    from sessions.models import Candidate
+
+    candidates = list(
+        Candidate.objects.filter(session=session, excluded=False)
+        .select_related("official")
+        .order_by("order")
+    )
+    heading, motto = session.organization.heading()
+    html = render_to_string(
+        "pdf/ballot_form.html",
+        {
+            "session": session,
+            "candidates": candidates,
+            "levels": session.levels(),
+            "heading": heading,
+            "motto": motto,
+            "org_lines": session.organization.document_name_lines(),
+            "copies": range(copies),
+        },
+    )
+    return HTML(string=html).write_pdf()

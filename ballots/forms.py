@@ -61,3 +61,126 @@ class CodeEntryForm(forms.Form):
             }
         ),
     )
+
+
+class FiguresForm(forms.Form):
+    """Paper ballots: what only the committee knows."""
+
+    present = forms.IntegerField(
+        label=_("Present"),
+        min_value=0,
+        required=False,
+        help_text=_("Leave empty when people were checked in at the desk here."),
+    )
+    issued = forms.IntegerField(label=_("Ballots issued"), min_value=0)
+    explanation = forms.CharField(
+        label=_("Explanation"),
+        max_length=500,
+        required=False,
+        help_text=_("Why more ballots were issued than people summoned, if so."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save the figures")))
+
+
+class TallyForm(forms.Form):
+    """A whole tally sheet: figures, then one row of counts per candidate."""
+
+    present = forms.IntegerField(label=_("Present"), min_value=0, required=False)
+    issued = forms.IntegerField(label=_("Ballots issued"), min_value=0, required=False)
+    collected = forms.IntegerField(label=_("Ballots collected"), min_value=0)
+    whole_invalid = forms.IntegerField(
+        label=_("Whole ballots invalid"),
+        min_value=0,
+        initial=0,
+        help_text=_("Not issued by the committee (wrong form, no seal); still collected."),
+    )
+    explanation = forms.CharField(
+        label=_("Explanation"),
+        max_length=500,
+        required=False,
+        help_text=_("Why more ballots were issued than people summoned, if so."),
+    )
+
+    def __init__(self, *args: Any, candidates: list, levels: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        self.levels = levels
+        for candidate in candidates:
+            for value, label in [*levels, ("invalid", _("Invalid or blank"))]:
+                self.fields[f"n_{candidate.pk}_{value}"] = forms.IntegerField(
+                    label=f"{candidate.official.full_name}: {label}",
+                    min_value=0,
+                    initial=0,
+                    widget=forms.NumberInput(attrs={"class": "form-control tally-count"}),
+                )
+
+    def rows(self) -> list[tuple[Any, list[Any]]]:
+        return [
+            (c, [self[f"n_{c.pk}_{value}"] for value, _l in [*self.levels, ("invalid", "")]])
+            for c in self.candidates
+        ]
+
+    def counts(self) -> dict[tuple[int, str], int]:
+        return {
+            (c.pk, value): self.cleaned_data[f"n_{c.pk}_{value}"]
+            for c in self.candidates
+            for value, _l in [*self.levels, ("invalid", "")]
+        }
+
+
+class TallyImportForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    regime = forms.ChoiceField(label=_("Legal basis"), choices=[])
+    procedure = forms.ChoiceField(label=_("Procedure"), choices=[])
+    collected = forms.IntegerField(label=_("Ballots collected"), min_value=0)
+    issued = forms.IntegerField(label=_("Ballots issued"), min_value=0, required=False)
+    summoned = forms.IntegerField(
+        label=_("Summoned (members)"),
+        min_value=1,
+        required=False,
+        help_text=_("Required for Resolution 85: it is the denominator."),
+    )
+    file = forms.FileField(
+        label=_("Tally sheet (CSV or Excel .xlsx)"),
+        help_text=_(
+            "Columns: họ và tên / name, chức vụ / position, tín nhiệm cao / high, tín nhiệm / "
+            "medium, tín nhiệm thấp / low (or tín nhiệm / confidence, không tín nhiệm / "
+            "no_confidence), optional không hợp lệ / invalid and stt / order."
+        ),
+    )
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        from sessions.models import VotingSession
+
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["regime"].choices = VotingSession.Regime.choices
+        self.fields["procedure"].choices = VotingSession.Procedure.choices
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Import")))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        collected, issued, summoned = (
+            data.get("collected"),
+            data.get("issued"),
+            data.get("summoned"),
+        )
+        if collected is not None and issued is not None and collected > issued:
+            self.add_error("collected", _("More ballots collected than issued."))
+        if issued is not None and summoned is not None and issued > summoned:
+            self.add_error("issued", _("More ballots issued than people summoned."))
+        if data.get("regime") == "nq85" and not summoned:
+            self.add_error("summoned", _("Required for Resolution 85: it is the denominator."))
+        upload = data.get("file")
+        if upload is not None and upload.size > 2 * 1024 * 1024:
+            self.add_error("file", _("The file is larger than 2 MB. Is it the right file?"))
+        return data

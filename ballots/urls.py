@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from . import paper_views, views
+
+
+class EntryLabel:
+    """A or B: the first pass through the pile of paper ballots, or the checking second one."""
+
+    regex = "[AB]"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(EntryLabel, "entry")
 
 app_name = "ballots"
 
@@ -12,6 +27,32 @@ urlpatterns = [
     path("sessions/<int:pk>/open/", views.session_open, name="open"),
     path("sessions/<int:pk>/close/", views.session_close, name="close"),
     path("sessions/<int:pk>/turnout/", views.turnout_screen, name="turnout"),
+    # Paper
+    path("sessions/<int:pk>/ballot-form.pdf", paper_views.ballot_form, name="ballot_form"),
+    path("sessions/<int:pk>/paper/", paper_views.paper_home, name="paper"),
+    path(
+        "sessions/<int:pk>/paper/<entry:label>/start/",
+        paper_views.paper_entry_start,
+        name="paper_start",
+    ),
+    path("sessions/<int:pk>/paper/<entry:label>/", paper_views.paper_entry, name="paper_entry"),
+    path(
+        "sessions/<int:pk>/paper/<entry:label>/undo/",
+        paper_views.paper_entry_undo,
+        name="paper_undo",
+    ),
+    path(
+        "sessions/<int:pk>/paper/<entry:label>/finish/",
+        paper_views.paper_entry_finish,
+        name="paper_finish",
+    ),
+    path(
+        "sessions/<int:pk>/paper/<entry:label>/discard/",
+        paper_views.paper_entry_discard,
+        name="paper_discard",
+    ),
+    path("sessions/<int:pk>/tally/", paper_views.tally, name="tally"),
+    path("sessions/import-tally/", paper_views.tally_import, name="tally_import"),
     # Voters: short URLs, no sign-in
     path("b/", views.ballot_start, name="start"),
     path("b/review/", views.ballot_review, name="review"),

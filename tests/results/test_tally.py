@@ -26,9 +26,19 @@ def _cast_all(session, codes, ballots):
 
 @pytest.mark.parametrize(
     ("count", "n", "shown"),
-    [(19, 47, "40.43"), (2, 47, "4.26"), (25, 47, "53.19"), (0, 47, "0.00"), (1, 8, "12.50"),
-     (1, 3, "33.33"), (2, 3, "66.67"), (1, 0, "0.00"), (1, 200, "0.50"), (1, 400, "0.25"),
-     (1, 800, "0.13")],
+    [
+        (19, 47, "40.43"),
+        (2, 47, "4.26"),
+        (25, 47, "53.19"),
+        (0, 47, "0.00"),
+        (1, 8, "12.50"),
+        (1, 3, "33.33"),
+        (2, 3, "66.67"),
+        (1, 0, "0.00"),
+        (1, 200, "0.50"),
+        (1, 400, "0.25"),
+        (1, 800, "0.13"),
+    ],
 )
 def test_percentages_round_half_up_to_two_decimals(count, n, shown):
     assert percent(count, n) == Decimal(shown)
@@ -79,7 +89,9 @@ def test_the_domain_example_spoiled_line_stays_in_the_denominator(cast):
     line = result.candidates[0]
     assert (result.collected, result.denominator) == (47, 47)
     assert [(lr.count, str(lr.percent)) for lr in line.levels] == [
-        (19, "40.43"), (2, "4.26"), (25, "53.19"),
+        (19, "40.43"),
+        (2, "4.26"),
+        (25, "53.19"),
     ]
     assert line.invalid == 1
     assert line.band_code == "over_half"
@@ -87,7 +99,9 @@ def test_the_domain_example_spoiled_line_stays_in_the_denominator(cast):
 
 def test_nq85_divides_by_all_members_whatever_was_collected(cast):
     session = fill_session(
-        make_session(cast.org, cast.secretariat, regime="nq85"), cast.secretariat, candidates=1,
+        make_session(cast.org, cast.secretariat, regime="nq85"),
+        cast.secretariat,
+        candidates=1,
         voters=10,
     )
     codes = open_session(session, cast.secretariat, codes=10, activate=6)
@@ -101,8 +115,10 @@ def test_nq85_divides_by_all_members_whatever_was_collected(cast):
 
 def _paper_session(cast, *, double=False):
     session = fill_session(
-        make_session(cast.org, cast.secretariat, mode="paper_ballots"), cast.secretariat,
-        candidates=3, voters=6,
+        make_session(cast.org, cast.secretariat, mode="paper_ballots"),
+        cast.secretariat,
+        candidates=3,
+        voters=6,
     )
     session_services.session_mark_ready(actor=cast.secretariat, session=session)
     for voter in session.voters.all():
@@ -144,8 +160,10 @@ def test_a_paper_session_and_an_electronic_one_with_the_same_ballots_agree(cast)
         return (
             result.collected,
             result.whole_invalid,
-            [([(lr.count, lr.percent) for lr in c.levels], c.invalid, c.band_code)
-             for c in result.candidates],
+            [
+                ([(lr.count, lr.percent) for lr in c.levels], c.invalid, c.band_code)
+                for c in result.candidates
+            ],
         )
 
     assert table(result_compute(on_paper)) == table(result_compute(electronic))

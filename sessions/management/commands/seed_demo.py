@@ -70,7 +70,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with one of these:"))
         rows = [
             ("thuky", "secretariat, Hội Cựu chiến binh tỉnh Bắc Kạn"),
-            ("kiemphieu", "counting committee, Hội Cựu chiến binh tỉnh Bắc Kạn"),
+            ("kiemphieu", "counting committee of both bodies"),
             ("lanhdao", "leader, Tỉnh ủy Bắc Kạn (sees the bodies below it)"),
             ("hdnd", "secretariat, Hội đồng nhân dân tỉnh Bắc Kạn"),
             ("admin", "support staff (Django admin at /admin/)"),
@@ -116,6 +116,7 @@ class Command(BaseCommand):
             ("kiemphieu", "Lục Văn Kiểm", orgs["ccb"], Membership.Role.COMMITTEE),
             ("lanhdao", "Hà Quang Lãnh", orgs["province"], Membership.Role.LEADER),
             ("hdnd", "Nông Thị Hạnh", orgs["hdnd"], Membership.Role.SECRETARIAT),
+            ("kiemphieu", "Lục Văn Kiểm", orgs["hdnd"], Membership.Role.COMMITTEE),
         ]
         users = {}
         for username, full_name, org, role in spec:

@@ -1,0 +1,309 @@
+"""The counting committee's paper pages: ballot form PDF, ballot entry, figures, tally, import."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sessions.access import Need, can, get_session_for_user, organizations_for
+from sessions.models import Candidate, VotingSession
+
+from . import paper
+from .documents import ballot_form_pdf
+from .forms import FiguresForm, TallyForm, TallyImportForm
+from .models import Ballot, CountSheet, PaperEntry
+from .selectors import entries_disagreements, reconciled
+from .services import BLANK, BallotRefused, choices_from_post
+from .tally_file import parse_tally_file
+
+Status = VotingSession.Status
+UNDO_KEY = "paper-undo-{entry}"
+
+
+def _context(request: HttpRequest, session: VotingSession, tab: str) -> dict:
+    return {
+        "session": session,
+        "tab": tab,
+        "can_prepare": can(request.user, session, Need.PREPARE),
+        "editable": False,
+    }
+
+
+@require_GET
+def ballot_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable paper ballot, one per summoned person (or ?copies=N)."""
+    session = get_session_for_user(request.user, pk, need=Need.RUN)
+    if session.status == Status.DRAFT:
+        messages.error(request, _("Freeze the lists first: the ballot prints the final list."))
+        return redirect("votesessions:detail", pk=pk)
+    try:
+        copies = int(request.GET.get("copies") or session.voters.count() or 1)
+    except ValueError:
+        copies = 1
+    copies = max(1, min(copies, 1000))
+    response = HttpResponse(
+        ballot_form_pdf(session=session, copies=copies), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="phieu-{pk}.pdf"'
+    return response
+
+
+# --- Ballot-by-ballot entry -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def paper_home(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where the committee counts paper ballots: entries, figures, reconciliation."""
+    session = get_session_for_user(request.user, pk, need=Need.COUNT)
+    if session.mode != VotingSession.Mode.PAPER_BALLOTS:
+        return redirect("votesessions:detail", pk=pk)
+    sheet = CountSheet.objects.filter(session=session).first()
+    form = FiguresForm(
+        request.POST or None,
+        initial={"present": sheet.present, "issued": sheet.issued, "explanation": sheet.explanation}
+        if sheet
+        else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            paper.count_sheet_save(actor=request.user, session=session, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Figures saved."))
+            return redirect("ballots:paper", pk=pk)
+    entries = {e.label: e for e in PaperEntry.objects.filter(session=session)}
+    counts = {label: Ballot.objects.filter(entry=e).count() for label, e in entries.items()}
+    context = _context(request, session, "paper")
+    context.update(
+        form=form,
+        entry_a=entries.get("A"),
+        entry_b=entries.get("B"),
+        counts=counts,
+        disagreements=entries_disagreements(session),
+        reconciled=reconciled(session),
+        counting=session.status == Status.CLOSED,
+    )
+    return render(request, "ballots/paper_home.html", context)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@require_POST
+def paper_entry_start(request: HttpRequest, pk: int, label: str) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, need=Need.COUNT)
+    try:
+        paper.paper_entry_start(actor=request.user, session=session, label=label)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("ballots:paper", pk=pk)
+    return redirect("ballots:paper_entry", pk=pk, label=label)
+
+
+def _entry(request: HttpRequest, pk: int, label: str) -> tuple[VotingSession, PaperEntry]:
+    from django.http import Http404
+
+    session = get_session_for_user(request.user, pk, need=Need.COUNT)
+    entry = PaperEntry.objects.filter(session=session, label=label).first()
+    if entry is None:
+        raise Http404
+    return session, entry
+
+
+@require_http_methods(["GET", "POST"])
+def paper_entry(request: HttpRequest, pk: int, label: str) -> HttpResponse:
+    """Type one paper ballot, save, next. Keyboard-first; works without JavaScript too."""
+    session, entry = _entry(request, pk, label)
+    candidates = list(
+        Candidate.objects.filter(session=session, excluded=False)
+        .select_related("official")
+        .order_by("order")
+    )
+    undo_key = UNDO_KEY.format(entry=entry.pk)
+    error = ""
+    if request.method == "POST":
+        whole_invalid = request.POST.get("whole_invalid") == "1"
+        try:
+            choices = {}
+            if not whole_invalid:
+                form = _EntryForm(session, candidates)
+                choices = choices_from_post(form, dict(request.POST.lists()), strict=False)
+            ballot = paper.paper_ballot_add(
+                entry=entry, choices=choices, whole_invalid=whole_invalid
+            )
+        except BallotRefused as refused:
+            error = refused.message
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            # Only the last ballot's id, for "undo", and only in this person's browser session.
+            request.session[undo_key] = str(ballot.pk)
+            return redirect("ballots:paper_entry", pk=pk, label=label)
+    entry.refresh_from_db()
+    context = _context(request, session, "paper")
+    context.update(
+        entry=entry,
+        candidates=candidates,
+        levels=session.levels(),
+        blank=BLANK,
+        entered=Ballot.objects.filter(entry=entry).count(),
+        can_undo=bool(request.session.get(undo_key)),
+        error=error,
+        mine=entry.entrant_id == request.user.pk,
+    )
+    return render(request, "ballots/paper_entry.html", context, status=400 if error else 200)
+
+
+class _EntryForm:
+    """The shape choices_from_post expects: the ballot's candidates and levels."""
+
+    def __init__(self, session: VotingSession, candidates: list[Candidate]) -> None:
+        self.candidates = candidates
+        self.levels = session.levels()
+
+
+@require_POST
+def paper_entry_undo(request: HttpRequest, pk: int, label: str) -> HttpResponse:
+    _session, entry = _entry(request, pk, label)
+    last = request.session.pop(UNDO_KEY.format(entry=entry.pk), None)
+    if last:
+        try:
+            if paper.paper_ballot_remove(entry=entry, ballot_id=uuid.UUID(last)):
+                messages.info(request, _("The last ballot was removed. Type it again."))
+        except (ValidationError, ValueError) as exc:
+            messages.error(request, str(exc))
+    return redirect("ballots:paper_entry", pk=pk, label=label)
+
+
+@require_POST
+def paper_entry_finish(request: HttpRequest, pk: int, label: str) -> HttpResponse:
+    _session, entry = _entry(request, pk, label)
+    try:
+        paper.paper_entry_finish(actor=request.user, entry=entry)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        request.session.pop(UNDO_KEY.format(entry=entry.pk), None)
+        messages.success(request, _("Entry %(label)s finished.") % {"label": label})
+    return redirect("ballots:paper", pk=pk)
+
+
+@require_POST
+def paper_entry_discard(request: HttpRequest, pk: int, label: str) -> HttpResponse:
+    _session, entry = _entry(request, pk, label)
+    try:
+        paper.paper_entry_discard(actor=request.user, entry=entry)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.warning(request, _("Entry %(label)s discarded.") % {"label": label})
+    return redirect("ballots:paper", pk=pk)
+
+
+# --- Tally sheet ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def tally(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, need=Need.COUNT)
+    if session.mode != VotingSession.Mode.PAPER_TALLY:
+        return redirect("votesessions:detail", pk=pk)
+    candidates = list(
+        Candidate.objects.filter(session=session, excluded=False)
+        .select_related("official")
+        .order_by("order")
+    )
+    initial = {}
+    sheet = CountSheet.objects.filter(session=session).first()
+    if sheet:
+        initial = {
+            "present": sheet.present,
+            "issued": sheet.issued,
+            "collected": sheet.collected,
+            "whole_invalid": sheet.whole_invalid,
+            "explanation": sheet.explanation,
+        }
+        for candidate_id, level, count in session.tally.values_list(
+            "candidate_id", "level", "count"
+        ):
+            initial[f"n_{candidate_id}_{level}"] = count
+    form = TallyForm(
+        request.POST or None,
+        initial=initial,
+        candidates=candidates,
+        levels=session.levels(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = paper.TallyInput(
+            collected=form.cleaned_data["collected"],
+            whole_invalid=form.cleaned_data["whole_invalid"] or 0,
+            issued=form.cleaned_data["issued"],
+            present=form.cleaned_data["present"],
+            explanation=form.cleaned_data["explanation"],
+            counts=form.counts(),
+        )
+        try:
+            paper.tally_save(actor=request.user, session=session, data=data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Tally sheet saved."))
+            return redirect("ballots:tally", pk=pk)
+    context = _context(request, session, "tally")
+    context.update(form=form, counting=session.status == Status.CLOSED)
+    return render(request, "ballots/tally.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def tally_import(request: HttpRequest) -> HttpResponse:
+    """A counted tally sheet from a file becomes a closed session, ready to certify."""
+    organizations = organizations_for(request.user, Need.PREPARE)
+    if not organizations.exists():
+        messages.error(request, _("Only the secretariat of an organization can import results."))
+        return redirect("votesessions:dashboard")
+    form = TallyImportForm(request.POST or None, request.FILES or None, organizations=organizations)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        parsed = parse_tally_file(
+            upload.name, upload.read(), procedure=data["procedure"], collected=data["collected"]
+        )
+        problems = parsed.problems
+        if parsed.ok:
+            session = paper.tally_import(
+                actor=request.user,
+                organization=data["organization"],
+                title=data["title"],
+                regime=data["regime"],
+                procedure=data["procedure"],
+                date=data["date"],
+                rows=parsed.rows,
+                collected=data["collected"],
+                issued=data["issued"],
+                summoned=data["summoned"],
+            )
+            messages.success(
+                request,
+                _("%(n)d candidates imported. Check the figures, then certify.")
+                % {"n": len(parsed.rows)},
+            )
+            return redirect("votesessions:detail", pk=session.pk)
+    return render(
+        request,
+        "ballots/tally_import.html",
+        {"form": form, "problems": problems},
+        status=400 if problems else 200,
+    )
