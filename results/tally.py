@@ -89,7 +89,7 @@ def _figures(session: VotingSession) -> tuple[int, int, int | None, int, int]:
         whole_invalid = sheet.whole_invalid if sheet and sheet.whole_invalid is not None else 0
         issued = sheet.issued if sheet else None
         return summoned, present, issued, collected, whole_invalid
-    ballots = _counted_ballots(session).aggregate(
+    ballots = counted_ballots(session).aggregate(
         collected=Count("pk"), whole_invalid=Count("pk", filter=Q(whole_invalid=True))
     )
     if session.mode == Mode.ELECTRONIC:
@@ -103,7 +103,7 @@ def _figures(session: VotingSession) -> tuple[int, int, int | None, int, int]:
     return summoned, present, issued, ballots["collected"], ballots["whole_invalid"]
 
 
-def _counted_ballots(session: VotingSession):
+def counted_ballots(session: VotingSession):
     """Electronic ballots, or the paper ballots of entry A (B only ever checks A)."""
     if session.mode == Mode.PAPER_BALLOTS:
         return Ballot.objects.filter(session=session, entry__label="A")
@@ -117,7 +117,7 @@ def _counts(session: VotingSession) -> dict[tuple[int, str], int]:
         )
     else:
         rows = (
-            Mark.objects.filter(ballot__in=_counted_ballots(session), ballot__whole_invalid=False)
+            Mark.objects.filter(ballot__in=counted_ballots(session), ballot__whole_invalid=False)
             .values("candidate_id", "level")
             .annotate(n=Count("pk"))
             .values_list("candidate_id", "level", "n")

@@ -1,0 +1,62 @@
+"""Who may see a session's results. Never anybody while voting is open or before.
+
+- closed or certified, not published: the session's readers (its organization's members and the
+  leaders above it), to check and certify;
+- published, internal scope: also every signed-in member of the organizations above;
+- published, public scope: anyone, signed in or not.
+A session whose results the user may not see answers like a missing one (404).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from sessions.access import AnyUser, Need, can
+from sessions.models import Membership, Organization, VotingSession
+
+Status = VotingSession.Status
+COUNTED = (Status.CLOSED, Status.CERTIFIED, Status.PUBLISHED)
+
+
+def _member_of_an_ancestor(user: AnyUser, session: VotingSession) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    ancestors = Organization.objects.get(pk=session.organization_id).ancestor_ids()
+    return Membership.objects.filter(user=user, organization_id__in=ancestors).exists()
+
+
+def can_see_results(user: AnyUser, session: VotingSession) -> bool:
+    if session.status not in COUNTED:
+        return False
+    if session.status == Status.PUBLISHED:
+        if session.scope == VotingSession.Scope.PUBLIC:
+            return True
+        if can(user, session, Need.READ) or _member_of_an_ancestor(user, session):
+            return True
+    return user.is_authenticated and can(user, session, Need.READ)
+
+
+def get_result_session_for_user(user: AnyUser, pk: int) -> VotingSession:
+    session = VotingSession.objects.select_related("organization").filter(pk=pk).first()
+    if session is None or not can_see_results(user, session):
+        raise Http404
+    return session
+
+
+def get_published_session(user: AnyUser, public_id: str) -> VotingSession:
+    """By public id, for the API and the public pages: the same rules."""
+    session = (
+        VotingSession.objects.select_related("organization").filter(public_id=public_id).first()
+    )
+    if session is None or not can_see_results(user, session):
+        raise Http404
+    return session
+
+
+def can_certify(user: AnyUser, session: VotingSession) -> bool:
+    return can(user, session, Need.COUNT)
+
+
+def can_publish(user: AnyUser, session: VotingSession) -> bool:
+    """The committee or the secretariat of the session's organization."""
+    return can(user, session, Need.RUN)

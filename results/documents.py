@@ -1,0 +1,204 @@
+"""Everything a result is published as: JSON, CSV/XLSX tables, the ballot set, the PDFs."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import random
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+
+from ballots.models import Mark
+from sessions.models import VotingSession
+
+from .tally import SessionResult, counted_ballots
+
+# Machine names of the levels (JSON, CSV): a vote of confidence says confidence/no_confidence.
+MACHINE_LEVEL = {"yes": "confidence", "no": "no_confidence"}
+
+
+def machine_level(level: str) -> str:
+    return MACHINE_LEVEL.get(level, level)
+
+
+def result_json(result: SessionResult) -> dict[str, Any]:
+    """The results document of the API and of `manage.py results`. Percentages: "38.88"."""
+    session = result.session
+    return {
+        "session": {
+            "public_id": session.public_id,
+            "title": session.title,
+            "organization": session.organization.name,
+            "date": session.date.isoformat(),
+            "status": session.status,
+            "regime": session.regime,
+            "procedure": session.procedure,
+            "mode": session.mode,
+            "summoned": result.summoned,
+            "present": result.present,
+            "issued": result.issued,
+            "collected": result.collected,
+            "invalid_ballots": result.whole_invalid,
+            "valid_ballots": result.valid,
+            "denominator": result.denominator,
+        },
+        "candidates": [
+            {
+                "order": line.number,
+                "name": line.candidate.official.full_name,
+                "position": line.candidate.position,
+                "counts": {
+                    **{machine_level(lr.level): lr.count for lr in line.levels},
+                    "invalid": line.invalid,
+                },
+                "percent": {
+                    **{machine_level(lr.level): f"{lr.percent:.2f}" for lr in line.levels},
+                    "invalid": f"{line.invalid_percent:.2f}",
+                },
+                "band": line.band_code,
+                "consequence": str(line.band.consequence) if line.band else "",
+            }
+            for line in result.candidates
+        ],
+    }
+
+
+def result_rows(result: SessionResult) -> tuple[list[str], list[list[Any]]]:
+    """The results table for CSV and XLSX (dot decimals)."""
+    levels = (
+        [machine_level(lr.level) for lr in result.candidates[0].levels]
+        if (result.candidates)
+        else []
+    )
+    header = ["order", "name", "position"]
+    for level in [*levels, "invalid"]:
+        header += [level, f"{level}_percent"]
+    header += ["band", "denominator"]
+    rows = []
+    for line in result.candidates:
+        row: list[Any] = [line.number, line.candidate.official.full_name, line.candidate.position]
+        for lr in line.levels:
+            row += [lr.count, f"{lr.percent:.2f}"]
+        row += [line.invalid, f"{line.invalid_percent:.2f}", line.band_code, result.denominator]
+        rows.append(row)
+    return header, rows
+
+
+def result_csv(result: SessionResult) -> bytes:
+    header, rows = result_rows(result)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode()  # BOM: Excel opens UTF-8 correctly
+
+
+def result_xlsx(result: SessionResult) -> bytes:
+    from openpyxl import Workbook
+
+    header, rows = result_rows(result)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "results"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def ballot_set_csv(session: VotingSession, result: SessionResult) -> bytes:
+    """The anonymized ballots: one row per ballot in a fresh random order, no ids at all.
+
+    Columns: "ballot" (valid / invalid for a whole-invalid ballot), then one column per person
+    (by STT) with the level or "invalid". For a tally sheet, which has no ballots, the counts.
+    Anyone holding this file can recount every figure of the minutes.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    candidates = [line.candidate for line in result.candidates]
+    if session.mode == VotingSession.Mode.PAPER_TALLY:
+        writer.writerow(["order", "name", "level", "count"])
+        for line in result.candidates:
+            for lr in line.levels:
+                writer.writerow(
+                    [
+                        line.number,
+                        line.candidate.official.full_name,
+                        machine_level(lr.level),
+                        lr.count,
+                    ]
+                )
+            writer.writerow(
+                [line.number, line.candidate.official.full_name, "invalid", line.invalid]
+            )
+        return out.getvalue().encode()
+    ballots: dict[Any, dict[int, str]] = {}
+    invalid_ballots = 0
+    for ballot_id, whole_invalid in counted_ballots(session).values_list("id", "whole_invalid"):
+        if whole_invalid:
+            invalid_ballots += 1
+        else:
+            ballots[ballot_id] = {}
+    for ballot_id, candidate_id, level in Mark.objects.filter(
+        ballot__in=counted_ballots(session), ballot__whole_invalid=False
+    ).values_list("ballot_id", "candidate_id", "level"):
+        ballots[ballot_id][candidate_id] = level
+    rows = [
+        ["valid", *[machine_level(marks.get(c.pk, "invalid")) for c in candidates]]
+        for marks in ballots.values()
+    ]
+    rows += [["invalid", *["" for _c in candidates]] for _ in range(invalid_ballots)]
+    random.SystemRandom().shuffle(rows)
+    writer.writerow(["ballot", *[str(i) for i in range(1, len(candidates) + 1)]])
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _render_pdf(template: str, context: dict[str, Any], language: str) -> bytes:
+    with translation.override(language):
+        html = render_to_string(template, context)
+    return HTML(string=html).write_pdf()
+
+
+def _document_context(result: SessionResult, **extra: Any) -> dict[str, Any]:
+    session = result.session
+    heading, motto = session.organization.heading()
+    committee = list(session.committee.order_by("role", "full_name"))
+    return {
+        "result": result,
+        "session": session,
+        "organization": session.organization,
+        "org_lines": session.organization.document_name_lines(),
+        "heading": heading,
+        "motto": motto,
+        "committee": committee,
+        "head": next((m for m in committee if m.role == "head"), None),
+        "members": [m for m in committee if m.role != "head"],
+        "levels": session.levels(),
+        "banded": [line for line in result.candidates if line.band],
+        **extra,
+    }
+
+
+def minutes_pdf(result: SessionResult, *, ballot_set_sha256: str, language: str = "vi") -> bytes:
+    """Biên bản kiểm phiếu, in the order and layout domain.md gives."""
+    return _render_pdf(
+        "pdf/minutes.html",
+        _document_context(result, ballot_set_sha256=ballot_set_sha256),
+        language,
+    )
+
+
+def announcement_pdf(result: SessionResult, *, language: str = "vi") -> bytes:
+    """One page for posting: the results table and the conclusions."""
+    return _render_pdf("pdf/announcement.html", _document_context(result), language)

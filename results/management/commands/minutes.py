@@ -1,0 +1,42 @@
+"""Write a session's minutes (the frozen ones once certified, else a draft) to a PDF file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from results import documents
+from results.management.commands.results import find_session
+from results.models import Certification
+from results.tally import result_compute
+
+
+class Command(BaseCommand):
+    help = "Write the minutes (biên bản kiểm phiếu) of a closed session as PDF."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("session", help="public id (or number) of the session")
+        parser.add_argument("-o", "--output", required=True, help="PDF file to write")
+        parser.add_argument("--language", default="vi", choices=["vi", "en"])
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        session = find_session(options["session"])
+        certification = Certification.objects.filter(session=session).first()
+        if certification is not None and options["language"] == "vi":
+            pdf = bytes(certification.minutes_pdf)
+            kind = "certified"
+        else:
+            result = result_compute(session)
+            fingerprint = (
+                certification.ballot_set_sha256
+                if certification is not None
+                else documents.sha256(documents.ballot_set_csv(session, result))
+            )
+            pdf = documents.minutes_pdf(
+                result, ballot_set_sha256=fingerprint, language=options["language"]
+            )
+            kind = "draft" if certification is None else "certified (re-rendered)"
+        Path(options["output"]).write_bytes(pdf)
+        self.stdout.write(f"Wrote the {kind} minutes to {options['output']} ({len(pdf)} bytes).")

@@ -1,0 +1,38 @@
+"""Print a closed session's results (certified or not) as the API's JSON document."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from results.access import COUNTED
+from results.documents import result_json
+from results.tally import result_compute
+from sessions.models import VotingSession
+
+
+def find_session(ref: str) -> VotingSession:
+    """A session by public id, or by number."""
+    session = VotingSession.objects.select_related("organization").filter(public_id=ref).first()
+    if session is None and ref.isdigit():
+        session = VotingSession.objects.select_related("organization").filter(pk=ref).first()
+    if session is None:
+        raise CommandError(f"no session {ref!r}")
+    if session.status not in COUNTED:
+        raise CommandError(f"session {ref!r} is {session.status}: results exist once voting closed")
+    return session
+
+
+class Command(BaseCommand):
+    help = "Print a closed session's results as JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("session", help="public id (or number) of the session")
+        parser.add_argument("--format", default="json", choices=["json"])
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        session = find_session(options["session"])
+        document = result_json(result_compute(session))
+        self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))

@@ -1,0 +1,138 @@
+"""Certify, publish, unpublish. Certification freezes the count, the minutes and the ballot set."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from ballots.models import CountSheet
+from ballots.selectors import reconciled
+from sessions.models import VotingSession
+from sessions.services import audit_record
+
+from . import documents
+from .models import Certification
+from .tally import result_compute
+
+Status = VotingSession.Status
+Mode = VotingSession.Mode
+
+MSG_NOT_CLOSED = gettext_noop("Only a closed session can be certified.")
+MSG_NOT_RECONCILED = gettext_noop(
+    "The paper ballots are not fully entered, or the two entries disagree."
+)
+MSG_NO_TALLY = gettext_noop("Enter the tally sheet before certifying.")
+MSG_NOT_CERTIFIED = gettext_noop("Only certified results can be published.")
+MSG_NOT_PUBLISHED = gettext_noop("These results are not published.")
+MSG_CHANGED = gettext_noop("The session changed while the minutes were being prepared; try again.")
+
+
+def _fail(message: str, code: str) -> ValidationError:
+    return ValidationError(_(message), code=code)
+
+
+def certification_blockers(session: VotingSession) -> list[str]:
+    """Why the counts cannot be certified yet (empty: they can)."""
+    if session.status != Status.CLOSED:
+        return [_(MSG_NOT_CLOSED)]
+    if session.mode == Mode.PAPER_BALLOTS and not reconciled(session):
+        return [_(MSG_NOT_RECONCILED)]
+    if (
+        session.mode == Mode.PAPER_TALLY
+        and not CountSheet.objects.filter(session=session, collected__isnull=False).exists()
+    ):
+        return [_(MSG_NO_TALLY)]
+    return []
+
+
+def result_certify(*, actor: AbstractBaseUser, session: VotingSession) -> Certification:
+    """Freeze the results: generate the minutes once, store them with their SHA-256."""
+    blockers = certification_blockers(session)
+    if blockers:
+        raise ValidationError(blockers[0], code="blocked")
+    # The PDFs are rendered before the transaction (slow I/O outside the lock); the locked
+    # re-check below throws them away if anything changed meanwhile.
+    result = result_compute(session)
+    ballot_set = documents.ballot_set_csv(session, result)
+    ballot_set_sha = documents.sha256(ballot_set)
+    minutes = documents.minutes_pdf(result, ballot_set_sha256=ballot_set_sha)
+    announcement = documents.announcement_pdf(result)
+    return _store_certification(
+        actor=actor,
+        session=session,
+        expected=documents.result_json(result),
+        minutes=minutes,
+        announcement=announcement,
+        ballot_set=ballot_set,
+        ballot_set_sha=ballot_set_sha,
+    )
+
+
+@transaction.atomic(durable=True)
+def _store_certification(
+    *,
+    actor: AbstractBaseUser,
+    session: VotingSession,
+    expected: dict,
+    minutes: bytes,
+    announcement: bytes,
+    ballot_set: bytes,
+    ballot_set_sha: str,
+) -> Certification:
+    locked = VotingSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status != Status.CLOSED:
+        raise _fail(MSG_NOT_CLOSED, "not_closed")
+    if documents.result_json(result_compute(locked)) != expected:
+        raise _fail(MSG_CHANGED, "changed")
+    certification = Certification.objects.create(
+        session=locked,
+        certified_by=actor,
+        certified_at=timezone.now(),
+        minutes_pdf=minutes,
+        minutes_sha256=documents.sha256(minutes),
+        announcement_pdf=announcement,
+        ballot_set_csv=ballot_set,
+        ballot_set_sha256=ballot_set_sha,
+    )
+    VotingSession.objects.filter(pk=locked.pk).update(status=Status.CERTIFIED)
+    audit_record(
+        session=locked,
+        actor=actor,
+        action="results_certified",
+        minutes_sha256=certification.minutes_sha256,
+        ballot_set_sha256=ballot_set_sha,
+    )
+    session.status = Status.CERTIFIED
+    return certification
+
+
+@transaction.atomic(durable=True)
+def result_publish(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
+    """certified → published, to the session's scope. False if already published."""
+    locked = VotingSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status == Status.PUBLISHED:
+        return False
+    if locked.status != Status.CERTIFIED:
+        raise _fail(MSG_NOT_CERTIFIED, "not_certified")
+    VotingSession.objects.filter(pk=locked.pk).update(status=Status.PUBLISHED)
+    audit_record(session=locked, actor=actor, action="results_published", scope=locked.scope)
+    session.status = Status.PUBLISHED
+    return True
+
+
+@transaction.atomic(durable=True)
+def result_unpublish(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
+    """published → certified: withdrawn from its audience, still frozen."""
+    locked = VotingSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status == Status.CERTIFIED:
+        return False
+    if locked.status != Status.PUBLISHED:
+        raise _fail(MSG_NOT_PUBLISHED, "not_published")
+    VotingSession.objects.filter(pk=locked.pk).update(status=Status.CERTIFIED)
+    audit_record(session=locked, actor=actor, action="results_unpublished", scope=locked.scope)
+    session.status = Status.CERTIFIED
+    return True

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "results"
+
+urlpatterns = [
+    path("sessions/<int:pk>/results/", views.results_page, name="page"),
+    path("sessions/<int:pk>/results/certify/", views.certify, name="certify"),
+    path("sessions/<int:pk>/results/publish/", views.publish, name="publish"),
+    path("sessions/<int:pk>/results/unpublish/", views.unpublish, name="unpublish"),
+    path("sessions/<int:pk>/results/minutes.pdf", views.minutes, name="minutes"),
+    path("sessions/<int:pk>/results/announcement.pdf", views.announcement, name="announcement"),
+    path("sessions/<int:pk>/results/ballots.csv", views.ballot_set, name="ballot_set"),
+    path("sessions/<int:pk>/results/results.<str:fmt>", views.export, name="export"),
+    path("public/", views.public_list, name="public_list"),
+    path("public/<str:public_id>/", views.public_page, name="public_page"),
+    path("public/<str:public_id>/minutes.pdf", views.public_minutes, name="public_minutes"),
+    path("api/sessions/<str:public_id>/results.json", views.api_results, name="api"),
+]

@@ -1,0 +1,243 @@
+"""Results for staff, certification, publication, exports, the public pages and the JSON API."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from sessions.access import Need, can, get_session_for_user
+from sessions.models import VotingSession
+
+from . import documents, services
+from .access import (
+    can_certify,
+    can_publish,
+    get_published_session,
+    get_result_session_for_user,
+)
+from .models import Certification
+from .tally import SessionResult, result_compute
+
+Status = VotingSession.Status
+SORTS = {"order", "name", "high", "medium", "low", "yes", "no", "invalid"}
+
+
+def _sorted(result: SessionResult, key: str, descending: bool) -> list:
+    lines = list(result.candidates)
+    if key == "name":
+        return sorted(lines, key=lambda line: line.candidate.official.full_name, reverse=descending)
+    if key == "invalid":
+        return sorted(lines, key=lambda line: line.invalid, reverse=descending)
+    if key in SORTS - {"order"}:
+
+        def count(line):
+            return next((lr.count for lr in line.levels if lr.level == key), 0)
+
+        return sorted(lines, key=count, reverse=descending)
+    return sorted(lines, key=lambda line: line.number, reverse=descending)
+
+
+def _certification(session: VotingSession) -> Certification | None:
+    return (
+        Certification.objects.filter(session=session)
+        .defer("minutes_pdf", "announcement_pdf", "ballot_set_csv")
+        .first()
+    )
+
+
+@require_GET
+def results_page(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_result_session_for_user(request.user, pk)
+    result = result_compute(session)
+    sort = request.GET.get("sort", "order")
+    sort_key = sort.lstrip("-") if sort.lstrip("-") in SORTS else "order"
+    descending = sort.startswith("-")
+    return render(
+        request,
+        "results/results.html",
+        {
+            "session": session,
+            "tab": "results",
+            "can_prepare": can(request.user, session, Need.PREPARE),
+            "editable": False,
+            "result": result,
+            "lines": _sorted(result, sort_key, descending),
+            "sort": sort_key,
+            "descending": descending,
+            "certification": _certification(session),
+            "blockers": services.certification_blockers(session),
+            "can_certify": can_certify(request.user, session),
+            "can_publish": can_publish(request.user, session),
+        },
+    )
+
+
+@require_POST
+def certify(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, need=Need.COUNT)
+    try:
+        services.result_certify(actor=request.user, session=session)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Results certified. The minutes are generated and frozen."))
+    return redirect("results:page", pk=pk)
+
+
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, need=Need.RUN)
+    try:
+        if services.result_publish(actor=request.user, session=session):
+            messages.success(
+                request,
+                _("Results published to: %(scope)s.") % {"scope": session.get_scope_display()},
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("results:page", pk=pk)
+
+
+@require_POST
+def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, need=Need.RUN)
+    try:
+        if services.result_unpublish(actor=request.user, session=session):
+            messages.warning(request, _("Results withdrawn from publication."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("results:page", pk=pk)
+
+
+def _file(data: bytes, content_type: str, name: str, *, inline: bool = False) -> HttpResponse:
+    response = HttpResponse(bytes(data), content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    return response
+
+
+def _frozen(session: VotingSession) -> Certification:
+    certification = Certification.objects.filter(session=session).first()
+    if certification is None:
+        raise Http404
+    return certification
+
+
+@require_GET
+def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_result_session_for_user(request.user, pk)
+    certification = Certification.objects.filter(session=session).first()
+    if certification is not None:
+        return _file(
+            certification.minutes_pdf,
+            "application/pdf",
+            f"bien-ban-kiem-phieu-{session.public_id}.pdf",
+            inline=True,
+        )
+    # Not certified yet: a draft for the committee to check, marked as such.
+    result = result_compute(session)
+    ballot_set = documents.ballot_set_csv(session, result)
+    pdf = documents.minutes_pdf(
+        result, ballot_set_sha256=documents.sha256(ballot_set), language=request.LANGUAGE_CODE
+    )
+    return _file(pdf, "application/pdf", f"du-thao-bien-ban-{session.public_id}.pdf", inline=True)
+
+
+@require_GET
+def announcement(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_result_session_for_user(request.user, pk)
+    certification = _frozen(session)
+    return _file(
+        certification.announcement_pdf,
+        "application/pdf",
+        f"thong-bao-ket-qua-{session.public_id}.pdf",
+        inline=True,
+    )
+
+
+@require_GET
+def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    session = get_result_session_for_user(request.user, pk)
+    result = result_compute(session)
+    if fmt == "xlsx":
+        return _file(
+            documents.result_xlsx(result),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"ket-qua-{session.public_id}.xlsx",
+        )
+    return _file(
+        documents.result_csv(result), "text/csv; charset=utf-8", f"ket-qua-{session.public_id}.csv"
+    )
+
+
+@require_GET
+def ballot_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """The frozen anonymized ballot set; its SHA-256 is printed in the minutes."""
+    session = get_result_session_for_user(request.user, pk)
+    certification = _frozen(session)
+    return _file(
+        certification.ballot_set_csv, "text/csv; charset=utf-8", f"phieu-{session.public_id}.csv"
+    )
+
+
+# --- Public -----------------------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def public_list(request: HttpRequest) -> HttpResponse:
+    sessions = (
+        VotingSession.objects.filter(status=Status.PUBLISHED, scope=VotingSession.Scope.PUBLIC)
+        .select_related("organization")
+        .order_by("-date", "-pk")
+    )
+    return render(request, "results/public_list.html", {"sessions": sessions})
+
+
+@login_not_required
+@require_GET
+def public_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    session = get_published_session(request.user, public_id)
+    if session.status != Status.PUBLISHED:
+        raise Http404
+    return render(
+        request,
+        "results/public_page.html",
+        {
+            "session": session,
+            "result": result_compute(session),
+            "certification": _certification(session),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def public_minutes(request: HttpRequest, public_id: str) -> HttpResponse:
+    session = get_published_session(request.user, public_id)
+    if session.status != Status.PUBLISHED:
+        raise Http404
+    certification = _frozen(session)
+    return _file(
+        certification.minutes_pdf,
+        "application/pdf",
+        f"bien-ban-kiem-phieu-{session.public_id}.pdf",
+        inline=True,
+    )
+
+
+@login_not_required
+@require_GET
+def api_results(request: HttpRequest, public_id: str) -> JsonResponse:
+    """The results document; same access as the page (published public: anyone)."""
+    session = get_published_session(request.user, public_id)
+    return JsonResponse(
+        documents.result_json(result_compute(session)), json_dumps_params={"ensure_ascii": False}
+    )
