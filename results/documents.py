@@ -185,7 +185,7 @@ def _document_context(result: SessionResult, **extra: Any) -> dict[str, Any]:
         "head": next((m for m in committee if m.role == "head"), None),
         "members": [m for m in committee if m.role != "head"],
         "levels": session.levels(),
-        "banded": [line for line in result.candidates if line.band],
+        "banded": result.banded,
         **extra,
     }
 

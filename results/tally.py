@@ -68,6 +68,10 @@ class SessionResult:
         return self.summoned - self.present
 
     @property
+    def banded(self) -> list[CandidateResult]:
+        return [line for line in self.candidates if line.band]
+
+    @property
     def quorum_met(self) -> bool:
         return self.summoned > 0 and 3 * self.present >= 2 * self.summoned
 

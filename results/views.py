@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sessions.access import Need, can, get_session_for_user
 from sessions.models import VotingSession
 
-from . import documents, services
+from . import documents, selectors, services
 from .access import (
     can_certify,
     can_publish,
@@ -185,6 +185,25 @@ def ballot_set(request: HttpRequest, pk: int) -> HttpResponse:
     return _file(
         certification.ballot_set_csv, "text/csv; charset=utf-8", f"phieu-{session.public_id}.csv"
     )
+
+
+@require_GET
+def official_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One official's results in every session they were rated in (that the user may see)."""
+    official = selectors.visible_officials(request.user, pk)
+    if official is None:
+        raise Http404
+    return render(
+        request,
+        "results/official.html",
+        {"official": official, "history": selectors.official_history(request.user, official)},
+    )
+
+
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """A leader's view of all sessions below: status, and every candidate who fell in a band."""
+    return render(request, "results/overview.html", {"rows": selectors.overview(request.user)})
 
 
 # --- Public -----------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Demo data: a provincial veterans' association, a People's Council, and a user per role.
 
+It lives in `results` because it touches every app (dependencies point one way).
+
 Idempotent: running it again changes nothing but resets the demo passwords to those printed.
 """
 
@@ -13,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from ballots.paper import TallyRow, tally_import
+from results.services import result_certify, result_publish
 from sessions import services
 from sessions.imports import VoterRow
 from sessions.models import Membership, Organization, VotingSession
@@ -67,6 +71,7 @@ class Command(BaseCommand):
             users = self._users(orgs)
         self._veterans_session(orgs["ccb"], users["thuky"])
         self._council_session(orgs["hdnd"], users["hdnd"])
+        self._published_history(orgs["hdnd"], users["kiemphieu"], users["hdnd"])
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with one of these:"))
         rows = [
             ("thuky", "secretariat, Hội Cựu chiến binh tỉnh Bắc Kạn"),
@@ -168,6 +173,42 @@ class Command(BaseCommand):
         services.voters_import(
             actor=actor, session=session, rows=rows, replace=False, filename="seed_demo"
         )
+
+    def _published_history(self, organization: Organization, committee: Any, actor: Any) -> None:
+        """A counted, certified and published session, for the results pages and the public."""
+        title = "Kỳ họp thứ 12 HĐND tỉnh khóa X: kết quả lấy phiếu tín nhiệm năm 2023"
+        if VotingSession.objects.filter(organization=organization, title=title).exists():
+            return
+        rows = [
+            ("Phương Thị Thanh Hà", "Chủ tịch Hội đồng nhân dân tỉnh", (38, 9, 1)),
+            ("Hà Văn Quân", "Phó Chủ tịch Hội đồng nhân dân tỉnh", (30, 15, 3)),
+            ("Lê Minh Tiến", "Chủ tịch Ủy ban nhân dân tỉnh", (19, 2, 25)),
+        ]
+        session = tally_import(
+            actor=actor,
+            organization=organization,
+            title=title,
+            regime=VotingSession.Regime.NQ96,
+            procedure=VotingSession.Procedure.RATING,
+            date=datetime.date(2023, 12, 7),
+            place="Hội trường Trung tâm Hội nghị tỉnh",
+            rows=[
+                TallyRow(
+                    line=i,
+                    order=i,
+                    full_name=name,
+                    position=position,
+                    counts=dict(zip(("high", "medium", "low"), counts, strict=True)),
+                    invalid=None,
+                )
+                for i, (name, position, counts) in enumerate(rows, start=1)
+            ],
+            collected=48,
+            issued=49,
+            summoned=50,
+        )
+        result_certify(actor=committee, session=session)
+        result_publish(actor=actor, session=session)
 
     def _veterans_session(self, organization: Organization, actor: Any) -> None:
         self._session(

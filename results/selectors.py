@@ -1,0 +1,58 @@
+"""Results across sessions: an official over the years, and a leader's overview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sessions.access import AnyUser, sessions_for
+from sessions.models import Candidate, Official, VotingSession
+
+from .access import COUNTED, can_see_results
+from .tally import CandidateResult, SessionResult, result_compute
+
+
+@dataclass(frozen=True)
+class OfficialResult:
+    session: VotingSession
+    line: CandidateResult
+    denominator: int
+
+
+def official_history(user: AnyUser, official: Official) -> list[OfficialResult]:
+    """Every session this official was rated in whose results the user may see, newest first."""
+    history = []
+    candidacies = (
+        Candidate.objects.filter(official=official, excluded=False, session__status__in=COUNTED)
+        .select_related("session__organization")
+        .order_by("-session__date")
+    )
+    for candidacy in candidacies:
+        session = candidacy.session
+        if not can_see_results(user, session):
+            continue
+        result = result_compute(session)
+        line = next(line for line in result.candidates if line.candidate.pk == candidacy.pk)
+        history.append(OfficialResult(session, line, result.denominator))
+    return history
+
+
+def visible_officials(user: AnyUser, official_pk: int) -> Official | None:
+    official = Official.objects.filter(pk=official_pk).select_related("organization").first()
+    if official is None or not official_history(user, official):
+        return None
+    return official
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    session: VotingSession
+    result: SessionResult | None  # None while voting has not closed
+
+
+def overview(user: AnyUser) -> list[OverviewRow]:
+    """Every session the user reads (a leader: the bodies below too), with who fell in a band."""
+    rows = []
+    for session in sessions_for(user).order_by("-date", "-pk"):
+        result = result_compute(session) if can_see_results(user, session) else None
+        rows.append(OverviewRow(session, result))
+    return rows
