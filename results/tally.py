@@ -52,7 +52,7 @@ class CandidateResult:
 class SessionResult:
     session: VotingSession
     summoned: int
-    present: int
+    present: int | None
     issued: int | None
     collected: int
     whole_invalid: int
@@ -64,8 +64,8 @@ class SessionResult:
         return self.collected - self.whole_invalid
 
     @property
-    def absent(self) -> int:
-        return self.summoned - self.present
+    def absent(self) -> int | None:
+        return None if self.present is None else self.summoned - self.present
 
     @property
     def banded(self) -> list[CandidateResult]:
@@ -73,19 +73,22 @@ class SessionResult:
 
     @property
     def quorum_met(self) -> bool:
-        return self.summoned > 0 and 3 * self.present >= 2 * self.summoned
+        return (
+            self.present is not None and self.summoned > 0 and 3 * self.present >= 2 * self.summoned
+        )
 
 
 def _levels(session: VotingSession) -> list[str]:
     return [value for value, _label in session.levels()]
 
 
-def _figures(session: VotingSession) -> tuple[int, int, int | None, int, int]:
+def _figures(session: VotingSession) -> tuple[int, int | None, int | None, int, int]:
     """summoned, present, issued, collected, whole-ballot invalid."""
     sheet = CountSheet.objects.filter(session=session).first()
     voters = session.voters.aggregate(n=Count("pk"), present=Count("pk", filter=Q(present=True)))
     summoned = voters["n"] or (sheet.summoned if sheet and sheet.summoned else 0)
-    present = voters["present"]
+    # Without a voter list (imported results) presence is known only if the sheet says so.
+    present: int | None = voters["present"] if voters["n"] else None
     if sheet and sheet.present is not None:
         present = sheet.present
     if session.mode == Mode.PAPER_TALLY:

@@ -66,6 +66,7 @@ def test_the_command_creates_a_closed_session_ready_to_certify(tmp_path, db):
     assert second.invalid == 1  # 47 collected − 46 counted
     assert second.band_code == "over_half"
     assert result.candidates[0].invalid == 0
+    assert (result.present, result.absent, result.quorum_met) == (None, None, False)
     assert AuditEvent.objects.filter(session=session, action="tally_imported").exists()
 
 
