@@ -24,6 +24,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo
 	@echo ""

@@ -90,6 +90,19 @@ class BallotRefused(Exception):
             gettext_noop("Voting has not opened yet. Please wait for the chair to open it."),
         ),
         "closed": (403, gettext_noop("Voting is closed. No more ballots can be cast.")),
+        "throttled": (
+            429,
+            gettext_noop(
+                "Too many wrong codes from this device. Wait ten minutes, or ask the desk for help."
+            ),
+        ),
+        "unavailable": (
+            503,
+            gettext_noop(
+                "The ballot box did not answer. Press the button again: if your ballot was "
+                "already recorded you will be told so, and it never counts twice."
+            ),
+        ),
         "tampered": (
             400,
             gettext_noop(
@@ -122,8 +135,7 @@ def _lock(session: VotingSession) -> VotingSession:
 
 @transaction.atomic(durable=True)
 def codes_generate(*, actor: AbstractBaseUser, session: VotingSession, count: int) -> list[str]:
-    """Create `count` fresh codes, voiding any printed before. Returns the only "
-    "plain copies."""
+    """Create `count` fresh codes, voiding any printed before. Returns the only plain copies."""
     locked = _lock(session)
     if locked.status != Status.READY:
         raise _fail(MSG_NOT_READY_FOR_CODES, "not_ready")
@@ -152,8 +164,7 @@ class Activation:
 
 
 def code_activate(*, session: VotingSession, raw: str) -> str:
-    """Turn a printed slip live as the desk hands it over. Records no time and "
-    "no person."""
+    """Turn a printed slip live as the desk hands it over. Records no time and no person."""
     code = codes.normalize(raw)
     if code is None:
         raise BallotRefused("format")
@@ -179,8 +190,7 @@ def code_activate(*, session: VotingSession, raw: str) -> str:
 
 
 def voter_check_in(*, voter: Voter, present: bool) -> None:
-    """Mark a summoned voter present (or not). Deliberately no time and no "
-    "audit row."""
+    """Mark a summoned voter present (or not). Deliberately no time and no audit row."""
     updated = Voter.objects.filter(
         pk=voter.pk, session__status__in=[Status.READY, Status.OPEN]
     ).update(present=present)
@@ -190,8 +200,7 @@ def voter_check_in(*, voter: Voter, present: bool) -> None:
 
 @transaction.atomic(durable=True)
 def session_open(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
-    """ready → open. Under qd96 the ⅔ quorum must be present. False if already "
-    "open."""
+    """ready → open. Under qd96 the ⅔ quorum must be present. False if already open."""
     locked = _lock(session)
     if locked.status == Status.OPEN:
         return False
@@ -260,8 +269,7 @@ def session_close(
 
 
 def _shuffle_ballots(session: VotingSession) -> None:
-    """Delete and re-insert the session's ballots and marks in random order, "
-    "with new ids."""
+    """Delete and re-insert the session's ballots and marks in random order, with new ids."""
     marks: dict[uuid.UUID, list[tuple[int, str]]] = {}
     for ballot_id, candidate_id, level in Mark.objects.filter(ballot__session=session).values_list(
         "ballot_id", "candidate_id", "level"
@@ -285,8 +293,7 @@ def _shuffle_ballots(session: VotingSession) -> None:
 
 
 def _vacuum() -> None:
-    """PostgreSQL keeps deleted row versions until vacuumed; reclaim them after "
-    "close."""
+    """PostgreSQL keeps deleted row versions until vacuumed; reclaim them after close."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -364,10 +371,12 @@ def choices_from_post(
     return choices
 
 
-def ballot_cast(*, raw: str, choices: Mapping[int, str]) -> None:
-    """Consume the code and store the ballot with all its marks: all of it, or "
-    "nothing."""
-    form = ballot_open(raw)
+def ballot_cast(*, raw: str, choices: Mapping[int, str], form: BallotForm | None = None) -> None:
+    """Consume the code and store the ballot with all its marks: all of it, or nothing.
+
+    `form` is the ballot_open() of this same code when the caller already has it.
+    """
+    form = form or ballot_open(raw)
     levels = {value for value, _label in form.levels}
     if set(choices) != {c.pk for c in form.candidates} or any(
         v not in levels | {BLANK} for v in choices.values()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,13 +21,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sessions.access import Need, can, get_session_for_user
 from sessions.models import Voter, VotingSession
 
-from . import services
+from . import services, throttle
 from .documents import slips_pdf
 from .forms import ActivateForm, CodeEntryForm, GenerateCodesForm
 from .selectors import turnout
 from .services import BallotRefused
 
 Status = VotingSession.Status
+logger = logging.getLogger(__name__)
 
 
 def _errors(exc: ValidationError) -> str:
@@ -170,13 +175,47 @@ def turnout_screen(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Voters (no sign-in) ----------------------------------------------------------------------
 
 
+# Refusals that may mean someone is guessing codes (not: already used, closed, tampered).
+GUESSES = {"format", "unknown"}
+
+
+def _check_code(request: HttpRequest, raw: str):
+    """ballot_open behind the guess throttle; a locked device learns nothing about any code."""
+    if throttle.locked(request):
+        raise BallotRefused("throttled")
+    try:
+        return services.ballot_open(raw)
+    except BallotRefused as refused:
+        if refused.reason in GUESSES:
+            throttle.record_failure(request)
+        raise
+
+
 def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:
-    return render(
+    # After a database failure, offer the very same ballot again (the page is no-store).
+    retry = (
+        [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name == "code" or (name.startswith("c") and name[1:].isdigit())
+            for value in values
+        ]
+        if refused.reason == "unavailable"
+        else []
+    )
+    response = render(
         request,
         "ballots/refused.html",
-        {"message": refused.message, "reason": refused.reason, "form": CodeEntryForm()},
+        {
+            "message": refused.message,
+            "reason": refused.reason,
+            "form": CodeEntryForm(),
+            "retry": retry,
+        },
         status=refused.status,
     )
+    patch_cache_control(response, no_store=True)
+    return response
 
 
 @login_not_required
@@ -187,7 +226,7 @@ def ballot_start(request: HttpRequest) -> HttpResponse:
     form = CodeEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            ballot = services.ballot_open(form.cleaned_data["code"])
+            ballot = _check_code(request, form.cleaned_data["code"])
         except BallotRefused as refused:
             return _refused(request, refused)
         return render(
@@ -209,7 +248,7 @@ def ballot_review(request: HttpRequest) -> HttpResponse:
     """Step 3: the voter checks the choices; blank lines are pointed out."""
     code = request.POST.get("code", "")
     try:
-        ballot = services.ballot_open(code)
+        ballot = _check_code(request, code)
         choices = services.choices_from_post(ballot, dict(request.POST.lists()), strict=False)
     except BallotRefused as refused:
         return _refused(request, refused)
@@ -236,11 +275,16 @@ def ballot_cast(request: HttpRequest) -> HttpResponse:
     """Step 4: record. Then redirect, so a reload cannot resubmit."""
     code = request.POST.get("code", "")
     try:
-        ballot = services.ballot_open(code)
+        ballot = _check_code(request, code)
         choices = services.choices_from_post(ballot, dict(request.POST.lists()), strict=True)
-        services.ballot_cast(raw=code, choices=choices)
+        services.ballot_cast(raw=code, choices=choices, form=ballot)
     except BallotRefused as refused:
         return _refused(request, refused)
+    except DatabaseError:
+        # The transaction rolled back, or (if the connection died at commit) did not: either
+        # way the same form can be sent again, and the code's state decides. No double count.
+        logger.warning("cast failed on a database error; the voter is asked to retry")
+        return _refused(request, BallotRefused("unavailable"))
     return redirect("ballots:done")
 
 

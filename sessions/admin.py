@@ -17,6 +17,7 @@ from .models import (
     Voter,
     VotingSession,
 )
+from .services import audit_record
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -25,9 +26,12 @@ class AuditedAdmin(admin.ModelAdmin):
     def _audit(self, request: HttpRequest, obj: Any, action: str, message: Any) -> None:
         session = obj if isinstance(obj, VotingSession) else getattr(obj, "session", None)
         if session is not None and session.pk:
-            detail = {"name": str(obj), "change": str(message)[:500]}
-            AuditEvent.objects.create(
-                session=session, actor=request.user, action=action, detail=detail
+            audit_record(
+                session=session,
+                actor=request.user,
+                action=action,
+                name=str(obj),
+                change=str(message)[:500],
             )
 
     def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:

@@ -6,11 +6,14 @@ present flag, and no time, code or order of arrival.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -420,7 +423,11 @@ class AuditEvent(models.Model):
     )
     action = models.CharField(_("action"), max_length=40)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    # Hash chain per session: each event carries the hash of the one before it, so removing,
+    # reordering or editing any event breaks every link after it (manage.py verify_audit).
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False, default="")
 
     class Meta:
         verbose_name = _("audit event")
@@ -462,6 +469,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+    def compute_hash(self) -> str:
+        """SHA-256 over the previous hash and this event's canonical JSON."""
+        body = json.dumps(
+            {
+                "prev": self.prev_hash,
+                "session": self.session_id,
+                "actor": self.actor_id,
+                "action": self.action,
+                "detail": self.detail,
+                "at": self.created_at.isoformat(),
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            default=str,
+        )
+        return hashlib.sha256(body.encode()).hexdigest()
 
     @property
     def label(self) -> str:

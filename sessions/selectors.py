@@ -142,3 +142,15 @@ def quorum(session: VotingSession) -> Quorum:
         summoned=Count("pk"), present=Count("pk", filter=Q(present=True))
     )
     return Quorum(present=counts["present"], summoned=counts["summoned"])
+
+
+def audit_chain_break(session: VotingSession) -> str:
+    """The first broken link of a session's audit chain, described; "" when intact."""
+    previous = ""
+    for event in AuditEvent.objects.filter(session=session).order_by("pk"):
+        if event.prev_hash != previous:
+            return f"event {event.pk} ({event.action}) does not follow the event before it"
+        if event.hash != event.compute_hash():
+            return f"event {event.pk} ({event.action}) was altered"
+        previous = event.hash
+    return ""

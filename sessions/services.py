@@ -8,12 +8,14 @@ cannot slip between the check and the write.
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -54,8 +56,27 @@ def _fail(message: str, code: str, **params: Any) -> ValidationError:
 def audit_record(
     *, session: VotingSession, actor: AbstractBaseUser, action: str, **detail: Any
 ) -> AuditEvent:
-    """Append one event; callers are inside the transaction of the change it records."""
-    return AuditEvent.objects.create(session=session, actor=actor, action=action, detail=detail)
+    """Append one event to the session's hash chain, inside the transaction of the change.
+
+    The session row is locked (callers lock it first; locking again is harmless), so two
+    events of one session never race for the same previous link.
+    """
+    VotingSession.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
+    previous = (
+        AuditEvent.objects.filter(session=session).order_by("-pk").values_list("hash", flat=True)
+    ).first()
+    event = AuditEvent(
+        session=session,
+        actor=actor,
+        action=action,
+        # Round-trip through JSON so the hash covers exactly what the database stores.
+        detail=json.loads(json.dumps(detail, default=str)),
+        created_at=timezone.now(),
+        prev_hash=previous or "",
+    )
+    event.hash = event.compute_hash()
+    event.save(force_insert=True)
+    return event
 
 
 def _lock(session: VotingSession) -> VotingSession:

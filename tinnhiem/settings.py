@@ -190,3 +190,17 @@ VOTER_CODE_KEY = env_secret("VOTER_CODE_KEY", "") or ""
 # network (e.g. http://192.168.1.10:8000). Empty: the address the secretariat's browser uses.
 BALLOT_BASE_URL = os.environ.get("BALLOT_BASE_URL", "")
 CSRF_FAILURE_VIEW = "tinnhiem.views.csrf_failure"
+
+# Shared by every worker (and server): throttling of voter-code guesses. The table is created by
+# `manage.py createcachetable` (make run does it; the test runner does it by itself).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tinnhiem_cache",
+    }
+}
+# Wrong voter codes: a device is locked after this many in the window; a network address after
+# far more (a whole hall may share one Wi-Fi router, so never the address alone).
+CODE_GUESS_WINDOW = env_int("CODE_GUESS_WINDOW", 600)
+CODE_GUESS_DEVICE_LIMIT = env_int("CODE_GUESS_DEVICE_LIMIT", 10)
+CODE_GUESS_NETWORK_LIMIT = env_int("CODE_GUESS_NETWORK_LIMIT", 300)
