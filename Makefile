@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # Development default for manage.py, tests and lint. `make run` serves with DEBUG off (below).
 export DEBUG ?= true
 
-.PHONY: install run test test-pg lint format migrations-check messages clean
+.PHONY: install run test test-faults lint format migrations-check messages clean
 
 install: $(STAMP)
 
@@ -37,11 +37,16 @@ run: install
 test: install
 	$(VENV)/bin/pytest
 
+# The server killed mid-stream (SIGKILL): real gunicorn, a fresh database. Not in `make test`.
+test-faults: install
+	$(VENV)/bin/pytest -m faults tests/faults
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+	bin/audit-deps
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -240,7 +240,7 @@ def tally(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             initial[f"n_{candidate_id}_{level}"] = count
     form = TallyForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=initial,
         candidates=candidates,
         levels=session.levels(),

@@ -97,9 +97,13 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], list[ImportProblem]]:
         ]
     if "\x00" in text:
         return [], [ImportProblem(_("the file is not a text CSV file."))]
-    first_line = text.split("\n", 1)[0]
+    first_line = text.splitlines()[0] if text.splitlines() else ""
     delimiter = max([",", ";", "\t"], key=first_line.count)
-    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)], []
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        return [], [ImportProblem(_("the file is not valid CSV: %(error)s") % {"error": exc})]
+    return rows, []
 
 
 def _read_xlsx(data: bytes) -> tuple[list[list[str]], list[ImportProblem]]:

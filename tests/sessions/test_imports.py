@@ -206,3 +206,9 @@ def test_a_forged_token_imports_nothing(client, cast):
         reverse("votesessions:voters_import_confirm", args=[cast.session.pk]), {"token": "x"}
     )
     assert cast.session.voters.count() == 5
+
+
+def test_a_stray_carriage_return_is_read_not_crashed_on():
+    """Found by the fuzzer: csv raised on a bare \\r inside the data."""
+    result = parse_voter_file("x.csv", "Họ và tên\n\rNguyễn Văn A\r\n".encode())
+    assert result.ok or result.problems

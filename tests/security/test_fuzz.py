@@ -1,0 +1,138 @@
+"""Bad input at scale: random payloads never cause a 500 or a partial write."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ballots import services
+from ballots.models import Ballot, CountSheet, Mark, TallyCount, VoterCode
+from ballots.tally_file import parse_tally_file
+from sessions.imports import parse_voter_file
+from tests.factories import fill_session, make_session, open_session
+
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+field_name = st.one_of(
+    st.from_regex(r"\Ac[0-9]{1,4}\Z"),
+    st.sampled_from(["code", "c", "cx", "c-1", ""]),
+    st.text(max_size=8),
+)
+field_values = st.lists(
+    st.one_of(
+        st.sampled_from(["high", "medium", "low", "yes", "no", "blank", "invalid", ""]),
+        st.text(max_size=20),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@FUZZ
+@given(
+    payload=st.dictionaries(field_name, field_values, max_size=8),
+    pick=st.integers(0, 199),
+    use_real_code=st.booleans(),
+)
+def test_random_ballots_get_a_4xx_or_count_whole(voting_session, payload, pick, use_real_code):
+    session, codes = voting_session
+    data = dict(payload)
+    if use_real_code:
+        data["code"] = [codes[pick]]
+    client = Client()  # a fresh device each time: the guess throttle is tested elsewhere
+    response = client.post(reverse("ballots:cast"), data)
+    assert response.status_code < 500
+    assert response.status_code in {302, 400, 403, 404, 409, 410, 429}
+    ballots = Ballot.objects.filter(session=session).count()
+    assert ballots == VoterCode.objects.filter(session=session, state="used").count()
+    assert Mark.objects.filter(ballot__session=session).count() == 3 * ballots
+
+
+@pytest.fixture
+def voting_session(cast):
+    codes = open_session(cast.session, cast.secretariat, codes=200, activate=200)
+    return cast.session, codes
+
+
+@FUZZ
+@given(data=st.binary(max_size=2000), name=st.sampled_from(["a.csv", "a.xlsx", "a.txt", "a"]))
+def test_random_files_never_crash_the_importers(data, name):
+    voters = parse_voter_file(name, data)
+    assert voters.ok or voters.problems
+    for procedure in ("rating", "confidence"):
+        tally = parse_tally_file(name, data, procedure=procedure, collected=47)
+        assert tally.ok or tally.problems
+
+
+csv_text = st.lists(
+    st.lists(st.one_of(st.integers(-5, 60).map(str), st.text(max_size=6)), min_size=1, max_size=7),
+    min_size=1,
+    max_size=6,
+).map(
+    lambda rows: (
+        "Họ và tên,Tín nhiệm cao,Tín nhiệm,Tín nhiệm thấp,Không hợp lệ\n"
+        + "\n".join(",".join(row) for row in rows)
+    )
+)
+
+
+@FUZZ
+@given(text=csv_text)
+def test_tally_files_either_check_out_exactly_or_name_their_problems(text):
+    parsed = parse_tally_file("t.csv", text.encode(), procedure="rating", collected=47)
+    for row in parsed.rows:
+        assert all(0 <= n <= 47 for n in row.counts.values())
+        assert sum(row.counts.values()) + (row.invalid or 0) <= 47
+    for problem in parsed.problems:
+        assert str(problem)
+
+
+@pytest.fixture
+def tally_session(cast):
+    from sessions import services as session_services
+
+    session = fill_session(
+        make_session(cast.org, cast.secretariat, mode="paper_tally"),
+        cast.secretariat,
+        candidates=2,
+    )
+    session_services.session_mark_ready(actor=cast.secretariat, session=session)
+    for voter in session.voters.all():
+        services.voter_check_in(voter=voter, present=True)
+    services.session_open(actor=cast.secretariat, session=session)
+    services.session_close(actor=cast.secretariat, session=session, confirm_empty=True)
+    client = Client()
+    client.force_login(cast.committee)
+    return session, client
+
+
+tally_field = st.one_of(
+    st.sampled_from(["present", "issued", "collected", "whole_invalid", "explanation"]),
+    st.from_regex(r"\An_[0-9]{1,3}_(high|medium|low|invalid|yes)\Z"),
+)
+
+
+@FUZZ
+@given(
+    form=st.dictionaries(
+        tally_field, st.one_of(st.integers(-3, 12).map(str), st.text(max_size=5)), max_size=14
+    )
+)
+def test_random_tally_forms_save_whole_or_not_at_all(tally_session, form):
+    session, client = tally_session
+    TallyCount.objects.filter(session=session).delete()
+    CountSheet.objects.filter(session=session).delete()
+    response = client.post(reverse("ballots:tally", args=[session.pk]), form)
+    assert response.status_code in {302, 400}
+    saved = TallyCount.objects.filter(session=session).count()
+    if response.status_code == 302:
+        assert saved == 2 * 4 and CountSheet.objects.filter(session=session).exists()
+    else:
+        assert saved == 0 and not CountSheet.objects.filter(session=session).exists()
