@@ -121,6 +121,7 @@ def test_sigkill_mid_stream_loses_no_acknowledged_ballot_and_leaves_no_half(tmp_
     try:
         _manage(env, "migrate", "--noinput")
         _manage(env, "createcachetable")
+        _manage(env, "collectstatic", "--noinput", "--verbosity", "0")  # DEBUG off: the manifest
         setup = json.loads(_manage(env, "shell", stdin=SETUP).strip().splitlines()[-1])
         port = _free_port()
         server = subprocess.Popen(
