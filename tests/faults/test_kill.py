@@ -83,7 +83,7 @@ def _database(tmp_path: Path):
 
         name = f"tinnhiem_faults_{uuid.uuid4().hex[:8]}"
         parsed = urllib.parse.urlparse(url)
-        admin = psycopg2.connect(url.replace(parsed.path, "/postgres"))
+        admin = psycopg2.connect(urllib.parse.urlunparse(parsed._replace(path="/postgres")))
         admin.autocommit = True
         admin.cursor().execute(f'CREATE DATABASE "{name}"')
 
@@ -91,7 +91,7 @@ def _database(tmp_path: Path):
             admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.close()
 
-        return url.replace(parsed.path, f"/{name}"), drop
+        return urllib.parse.urlunparse(parsed._replace(path=f"/{name}")), drop
     return f"sqlite:///{tmp_path / 'faults.sqlite3'}", lambda: None
 
 

@@ -1,0 +1,124 @@
+"""In-process timings: the tally, the results pages, the documents. Prints JSON.
+
+Run inside Django against the bench database (`bench/run.py` does).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+import statistics
+import time
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from ballots.documents import slips_pdf
+from ballots.models import Ballot, Mark
+from results import documents
+from results.services import result_certify, result_publish
+from results.tally import result_compute
+from sessions import services
+from sessions.imports import VoterRow
+from sessions.models import Membership, Organization, VotingSession
+from sessions.selectors import voter_list_fingerprint
+
+LEVELS = ["high", "medium", "low", "invalid"]
+
+
+def timed(fn, repeat: int = 5) -> float:
+    """Median seconds of `repeat` runs."""
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def closed_session(org, user, *, candidates: int, ballots: int) -> VotingSession:
+    """A closed electronic session with `ballots` random ballots, inserted in bulk."""
+    session = services.session_create(
+        actor=user, organization=org, title=f"Tally {ballots}×{candidates} {uuid.uuid4().hex[:4]}",
+        date=datetime.date.today(), place="bench", regime="qd96", procedure="rating",
+        mode="electronic", scope="public",
+    )
+    for i in range(candidates):
+        services.candidate_add(actor=user, session=session, full_name=f"Ứng viên Thị Mỹ {i + 1}",
+                               positions="Phó Chủ tịch Hội đồng nhân dân tỉnh")
+    services.voters_import(actor=user, session=session, rows=[
+        VoterRow(line=i, full_name=f"Đại biểu {i}", unit="") for i in range(ballots)
+    ], replace=False)
+    services.committee_member_add(actor=user, session=session, full_name="Trưởng ban",
+                                  unit="", role="head")
+    ids = list(session.candidates.values_list("pk", flat=True))
+    rng = random.Random(7)
+    new = [Ballot(id=uuid.uuid4(), session=session) for _ in range(ballots)]
+    Ballot.objects.bulk_create(new, batch_size=2000)
+    Mark.objects.bulk_create(
+        [Mark(ballot=b, candidate_id=c, level=rng.choice(LEVELS)) for b in new for c in ids],
+        batch_size=5000,
+    )
+    VotingSession.objects.filter(pk=session.pk).update(
+        status="closed", ready_count=1, voter_list_sha256=voter_list_fingerprint([])
+    )
+    session.refresh_from_db()
+    return session
+
+
+def main() -> None:
+    org, _ = Organization.objects.get_or_create(name="Bench", defaults={"kind": "mass"})
+    user, _ = get_user_model().objects.get_or_create(username="bench")
+    Membership.objects.get_or_create(user=user, organization=org, role="committee")
+    Membership.objects.get_or_create(user=user, organization=org, role="secretariat")
+    out: dict = {"tally": {}, "pages": {}, "documents": {}}
+
+    for ballots in (2000, 10000):
+        session = closed_session(org, user, candidates=50, ballots=ballots)
+        with CaptureQueriesContext(connection) as queries:
+            result_compute(session)
+        out["tally"][f"{ballots}x50"] = {
+            "seconds": timed(lambda s=session: result_compute(s)),
+            "queries": len(queries),
+        }
+
+    session = closed_session(org, user, candidates=20, ballots=500)
+    result_certify(actor=user, session=session)
+    result_publish(actor=user, session=session)
+    client = Client()
+    client.force_login(user)
+    anonymous = Client()
+    for name, make, who in (
+        ("results page (staff)", lambda: f"/sessions/{session.pk}/results/", client),
+        ("public results page", lambda: f"/public/{session.public_id}/", anonymous),
+        ("results.json (API)", lambda: f"/api/sessions/{session.public_id}/results.json",
+         anonymous),
+    ):
+        url = make()
+        with CaptureQueriesContext(connection) as queries:
+            status = who.get(url).status_code
+        out["pages"][name] = {
+            "status": status,
+            "queries": len(queries),
+            "seconds": timed(lambda u=url, c=who: c.get(u), repeat=7),
+        }
+
+    for candidates in (10, 50, 200):
+        session = closed_session(org, user, candidates=candidates, ballots=100)
+        result = result_compute(session)
+        out["documents"][f"minutes, {candidates} candidates"] = timed(
+            lambda r=result: documents.minutes_pdf(r, ballot_set_sha256="0" * 64), repeat=3
+        )
+    codes = [f"{i:015d}" for i in range(500)]
+    out["documents"]["code slips, 500 codes"] = timed(
+        lambda: slips_pdf(session=session, codes=codes, base_url="http://192.168.1.10:8000"),
+        repeat=1,
+    )
+    print(json.dumps(out))
+
+
+main()
