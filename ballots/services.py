@@ -338,7 +338,9 @@ def ballot_open(raw: str) -> BallotForm:
         .select_related("official")
         .order_by("order")
     )
-    return BallotForm(session=session, candidates=candidates, levels=session.levels())
+    # Labels translated once here, not once per candidate while the page renders.
+    levels = [(value, str(label)) for value, label in session.levels()]
+    return BallotForm(session=session, candidates=candidates, levels=levels)
 
 
 def choices_from_post(

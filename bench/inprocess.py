@@ -43,18 +43,32 @@ def timed(fn, repeat: int = 5) -> float:
 def closed_session(org, user, *, candidates: int, ballots: int) -> VotingSession:
     """A closed electronic session with `ballots` random ballots, inserted in bulk."""
     session = services.session_create(
-        actor=user, organization=org, title=f"Tally {ballots}×{candidates} {uuid.uuid4().hex[:4]}",
-        date=datetime.date.today(), place="bench", regime="qd96", procedure="rating",
-        mode="electronic", scope="public",
+        actor=user,
+        organization=org,
+        title=f"Tally {ballots}×{candidates} {uuid.uuid4().hex[:4]}",
+        date=datetime.date.today(),
+        place="bench",
+        regime="qd96",
+        procedure="rating",
+        mode="electronic",
+        scope="public",
     )
     for i in range(candidates):
-        services.candidate_add(actor=user, session=session, full_name=f"Ứng viên Thị Mỹ {i + 1}",
-                               positions="Phó Chủ tịch Hội đồng nhân dân tỉnh")
-    services.voters_import(actor=user, session=session, rows=[
-        VoterRow(line=i, full_name=f"Đại biểu {i}", unit="") for i in range(ballots)
-    ], replace=False)
-    services.committee_member_add(actor=user, session=session, full_name="Trưởng ban",
-                                  unit="", role="head")
+        services.candidate_add(
+            actor=user,
+            session=session,
+            full_name=f"Ứng viên Thị Mỹ {i + 1}",
+            positions="Phó Chủ tịch Hội đồng nhân dân tỉnh",
+        )
+    services.voters_import(
+        actor=user,
+        session=session,
+        rows=[VoterRow(line=i, full_name=f"Đại biểu {i}", unit="") for i in range(ballots)],
+        replace=False,
+    )
+    services.committee_member_add(
+        actor=user, session=session, full_name="Trưởng ban", unit="", role="head"
+    )
     ids = list(session.candidates.values_list("pk", flat=True))
     rng = random.Random(7)
     new = [Ballot(id=uuid.uuid4(), session=session) for _ in range(ballots)]
@@ -95,8 +109,11 @@ def main() -> None:
     for name, make, who in (
         ("results page (staff)", lambda: f"/sessions/{session.pk}/results/", client),
         ("public results page", lambda: f"/public/{session.public_id}/", anonymous),
-        ("results.json (API)", lambda: f"/api/sessions/{session.public_id}/results.json",
-         anonymous),
+        (
+            "results.json (API)",
+            lambda: f"/api/sessions/{session.public_id}/results.json",
+            anonymous,
+        ),
     ):
         url = make()
         with CaptureQueriesContext(connection) as queries:

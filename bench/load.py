@@ -25,15 +25,22 @@ class Stats:
         return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-async def http(host: str, port: int, method: str, path: str, *, cookie: str = "",
-               form: dict | None = None, timeout: float = 30) -> tuple[int, dict, bytes]:
+async def http(
+    host: str,
+    port: int,
+    method: str,
+    path: str,
+    *,
+    cookie: str = "",
+    form: dict | None = None,
+    timeout: float = 30,
+) -> tuple[int, dict, bytes]:
     body = urllib.parse.urlencode(form or {}, doseq=True).encode() if form is not None else b""
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
     if cookie:
         lines.append(f"Cookie: {cookie}")
     if form is not None:
-        lines += ["Content-Type: application/x-www-form-urlencoded",
-                  f"Content-Length: {len(body)}"]
+        lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
     reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
     try:
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
@@ -62,9 +69,15 @@ async def stage(host: str, port: int, code: str, stats: Stats) -> str | None:
     try:
         _status, headers, _ = await http(host, port, "GET", "/b/")
         token = _csrf(headers)
-        status, _, _ = await http(host, port, "POST", "/b/", cookie=f"csrftoken={token}",
-                                  form={"code": code, "csrfmiddlewaretoken": token})
-    except (OSError, asyncio.TimeoutError) as exc:
+        status, _, _ = await http(
+            host,
+            port,
+            "POST",
+            "/b/",
+            cookie=f"csrftoken={token}",
+            form={"code": code, "csrfmiddlewaretoken": token},
+        )
+    except (TimeoutError, OSError) as exc:
         stats.error(type(exc).__name__)
         return None
     if status != 200:
@@ -74,16 +87,17 @@ async def stage(host: str, port: int, code: str, stats: Stats) -> str | None:
     return token
 
 
-async def submit(host: str, port: int, code: str, token: str, candidates: list[int],
-                 stats: Stats) -> None:
+async def submit(
+    host: str, port: int, code: str, token: str, candidates: list[int], stats: Stats
+) -> None:
     """Cast a full ballot; time it."""
-    form = {"code": code, "csrfmiddlewaretoken": token,
-            **{f"c{pk}": "medium" for pk in candidates}}
+    form = {"code": code, "csrfmiddlewaretoken": token, **{f"c{pk}": "medium" for pk in candidates}}
     started = time.perf_counter()
     try:
-        status, _, _ = await http(host, port, "POST", "/b/cast/", cookie=f"csrftoken={token}",
-                                  form=form)
-    except (OSError, asyncio.TimeoutError) as exc:
+        status, _, _ = await http(
+            host, port, "POST", "/b/cast/", cookie=f"csrftoken={token}", form=form
+        )
+    except (TimeoutError, OSError) as exc:
         stats.error(type(exc).__name__)
         return
     stats.latencies.append(time.perf_counter() - started)
@@ -94,8 +108,9 @@ async def submit(host: str, port: int, code: str, token: str, candidates: list[i
         stats.server_errors += status >= 500
 
 
-async def cast_run(host: str, port: int, codes: list[str], candidates: list[int],
-                   concurrency: int) -> tuple[Stats, float]:
+async def cast_run(
+    host: str, port: int, codes: list[str], candidates: list[int], concurrency: int
+) -> tuple[Stats, float]:
     """`concurrency` voters at a time, each doing the whole flow, until every code voted."""
     stats = Stats()
     queue = list(codes)
@@ -112,8 +127,12 @@ async def cast_run(host: str, port: int, codes: list[str], candidates: list[int]
     return stats, time.perf_counter() - started
 
 
-async def burst_run(host: str, port: int, codes: list[str], candidates: list[int],
-                    ) -> tuple[Stats, float]:
+async def burst_run(
+    host: str,
+    port: int,
+    codes: list[str],
+    candidates: list[int],
+) -> tuple[Stats, float]:
     """Every voter first on the ballot page, then all submit at the same moment."""
     stats = Stats()
     semaphore = asyncio.Semaphore(64)
@@ -124,8 +143,9 @@ async def burst_run(host: str, port: int, codes: list[str], candidates: list[int
 
     ready = await asyncio.gather(*(staged(code) for code in codes))
     started = time.perf_counter()
-    await asyncio.gather(*(submit(host, port, code, token, candidates, stats)
-                           for code, token in ready if token))
+    await asyncio.gather(
+        *(submit(host, port, code, token, candidates, stats) for code, token in ready if token)
+    )
     return stats, time.perf_counter() - started
 
 

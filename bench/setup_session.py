@@ -27,8 +27,14 @@ def main() -> None:
     user, _ = get_user_model().objects.get_or_create(username="bench")
     Membership.objects.get_or_create(user=user, organization=org, role="secretariat")
     session = services.session_create(
-        actor=user, organization=org, title=f"Bench {label}", date=datetime.date.today(),
-        place="loopback", regime="nq96", procedure="rating", mode="electronic",
+        actor=user,
+        organization=org,
+        title=f"Bench {label}",
+        date=datetime.date.today(),
+        place="loopback",
+        regime="nq96",
+        procedure="rating",
+        mode="electronic",
     )
     for i in range(CANDIDATES):
         services.candidate_add(

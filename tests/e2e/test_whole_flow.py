@@ -1,0 +1,220 @@
+"""The whole life of a session, as people use it, in real Chromium.
+
+The secretariat prepares a session in the browser, prints the slips, the desk checks people in
+and activates slips, thirty voters vote on phones, the projector shows turnout, voting closes,
+the committee certifies, the minutes download, a leader reads the results; then a paper tally
+goes from import to a public page. Screenshots land in docs/screenshots/ for the README.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from ballots.models import Ballot
+from sessions.models import VotingSession
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+CODE = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}")
+
+
+def _pdf_text(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def _sign_in(context, base, username):
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw")
+    page.click("main button[type=submit]")
+    return page
+
+
+def _submit(page):
+    page.click("#submit-id-submit")
+
+
+def test_a_session_from_preparation_to_published_minutes(live_server, browser, cast_tx, tmp_path):
+    base = live_server.url
+    desk_context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    staff = _sign_in(desk_context, base, "thuky")
+    staff.screenshot(path=str(SHOTS / "dashboard.png"))
+
+    # The secretariat creates the session.
+    staff.goto(f"{base}/sessions/new/")
+    staff.select_option("#id_organization", str(cast_tx.org.pk))
+    staff.fill("#id_title", "Hội nghị lấy phiếu tín nhiệm lãnh đạo Hội năm 2026")
+    staff.fill("#id_subject", "Chủ tịch, các Phó Chủ tịch Hội")
+    staff.fill("#id_date", "2026-12-14")
+    staff.fill("#id_start_time", "14:00")
+    staff.fill("#id_place", "Hội trường tỉnh")
+    staff.select_option("#id_regime", "qd96")
+    staff.select_option("#id_procedure", "rating")
+    staff.select_option("#id_mode", "electronic")
+    _submit(staff)
+    session = VotingSession.objects.get(title="Hội nghị lấy phiếu tín nhiệm lãnh đạo Hội năm 2026")
+    assert session.scope == "internal"
+
+    # Three people to rate.
+    names = ["Hoàng Văn Thành", "Nông Đức Hải", "Triệu Thị Mận"]
+    for name, position in zip(
+        names, ["Chủ tịch Hội", "Phó Chủ tịch Thường trực", "Phó Chủ tịch"], strict=True
+    ):
+        staff.fill("#id_full_name", name)
+        staff.fill("#id_positions", position)
+        _submit(staff)
+    assert [c.official.full_name for c in session.candidates.order_by("order")] == names
+
+    # Forty summoned voters from a CSV file.
+    voters = tmp_path / "ds.csv"
+    voters.write_text(
+        "STT,Họ và tên,Chức vụ, đơn vị\n"
+        + "".join(f"{i},Đại biểu Số {i},Ủy viên BCH\n" for i in range(1, 41)),
+        encoding="utf-8-sig",
+    )
+    staff.goto(f"{base}/sessions/{session.pk}/voters/import/")
+    staff.set_input_files("#id_file", str(voters))
+    _submit(staff)
+    staff.click("main form button[type=submit]")  # "Import 40 voters"
+    assert session.voters.count() == 40
+
+    # The counting committee.
+    staff.goto(f"{base}/sessions/{session.pk}/committee/")
+    for name, role in (("Ma Văn Kiên", "head"), ("Lục Thị Hoa", "member")):
+        staff.fill("#id_full_name", name)
+        staff.select_option("#id_role", role)
+        _submit(staff)
+    staff.goto(f"{base}/sessions/{session.pk}/")
+    staff.screenshot(path=str(SHOTS / "session-overview.png"), full_page=True)
+    staff.click("form[action$='/ready/'] button")
+    session.refresh_from_db()
+    assert session.status == "ready" and len(session.voter_list_sha256) == 64
+
+    # Print the slips.
+    staff.goto(f"{base}/sessions/{session.pk}/codes/")
+    staff.fill("#id_count", "35")
+    staff.fill("#id_base_url", base)
+    with staff.expect_download() as download:
+        _submit(staff)
+    codes = CODE.findall(_pdf_text(Path(download.value.path()).read_bytes()))
+    assert len(set(codes)) == 35
+
+    # The desk checks thirty people in and hands over thirty slips.
+    staff.goto(f"{base}/sessions/{session.pk}/desk/")
+    for _ in range(30):
+        staff.locator("form[action$='/check-in/'] button.btn-primary").first.click()
+    for code in codes[:30]:
+        staff.fill("#id_code", code)
+        staff.click("main form button:has-text('Kích hoạt')")
+    staff.screenshot(path=str(SHOTS / "desk.png"))
+    staff.goto(f"{base}/sessions/{session.pk}/")
+    staff.click("form[action$='/open/'] button")
+    session.refresh_from_db()
+    assert session.status == "open"
+
+    # Thirty voters on phones; every fifth leaves the last line blank.
+    phone_context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
+    for i, code in enumerate(codes[:30]):
+        phone = phone_context.new_page()
+        phone.goto(f"{base}/b/#{code}")
+        phone.click("main button[type=submit]")
+        groups = phone.locator("fieldset.candidate")
+        groups.nth(0).locator("label.level").nth(0).click()
+        groups.nth(1).locator("label.level").nth(i % 3).click()
+        if i % 5:
+            groups.nth(2).locator("label.level").nth(2).click()
+        if i == 0:
+            phone.screenshot(path=str(SHOTS / "ballot-phone.png"))
+        phone.click("main button[type=submit]")  # review
+        if i == 5:
+            phone.screenshot(path=str(SHOTS / "review-phone.png"))
+        phone.click("main form[action$='/cast/'] button")
+        assert "Phiếu của bạn đã được ghi nhận" in phone.content()
+        phone.close()
+    assert Ballot.objects.filter(session=session).count() == 30
+
+    projector = desk_context.new_page()
+    projector.goto(f"{base}/sessions/{session.pk}/turnout/")
+    assert projector.locator(".turnout-figure").nth(2).inner_text().strip() == "30"
+    assert "%" not in projector.content()
+    projector.screenshot(path=str(SHOTS / "turnout.png"))
+
+    staff.goto(f"{base}/sessions/{session.pk}/")
+    staff.click("form[action$='/close/'] button")
+    session.refresh_from_db()
+    assert session.status == "closed"
+
+    # The committee certifies and publishes; the minutes download and read right.
+    committee_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    committee = _sign_in(committee_context, base, "kiemphieu")
+    committee.goto(f"{base}/sessions/{session.pk}/results/")
+    committee.click("form[action$='/certify/'] button")
+    session.refresh_from_db()
+    assert session.status == "certified"
+    minutes = committee.request.get(f"{base}/sessions/{session.pk}/results/minutes.pdf")
+    text = _pdf_text(minutes.body())
+    assert "BIÊN BẢN KIỂM PHIẾU" in text
+    for name in names:
+        assert name in text
+    assert "thu về 30" in text
+    committee.click("form[action$='/publish/'] button")
+    session.refresh_from_db()
+    assert session.status == "published"
+    committee.screenshot(path=str(SHOTS / "results.png"), full_page=True)
+
+    # A leader above reads the internal results; the public does not.
+    leader = _sign_in(browser.new_context(), base, "lanhdao_tinh")
+    leader.goto(f"{base}/sessions/{session.pk}/results/")
+    assert "Triệu Thị Mận" in leader.content()
+    anonymous = browser.new_context().new_page()
+    assert anonymous.goto(f"{base}/public/{session.public_id}/").status == 404
+
+
+def test_a_paper_tally_goes_from_import_to_a_public_page(live_server, browser, cast_tx, tmp_path):
+    base = live_server.url
+    sheet = tmp_path / "tally.csv"
+    sheet.write_text(
+        "STT,Họ và tên,Chức vụ,Tín nhiệm cao,Tín nhiệm,Tín nhiệm thấp\n"
+        "1,Phương Thị Thanh Hà,Chủ tịch HĐND tỉnh,38,9,1\n"
+        "2,Lê Minh Tiến,Chủ tịch UBND tỉnh,19,2,25\n",
+        encoding="utf-8",
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    staff = _sign_in(context, base, "thuky")
+    staff.goto(f"{base}/sessions/import-tally/")
+    staff.select_option("#id_organization", str(cast_tx.org.pk))
+    staff.fill("#id_title", "Kỳ họp HĐND: kết quả lấy phiếu tín nhiệm")
+    staff.fill("#id_date", "2023-12-07")
+    staff.select_option("#id_regime", "nq96")
+    staff.select_option("#id_procedure", "rating")
+    staff.fill("#id_collected", "48")
+    staff.fill("#id_issued", "48")
+    staff.set_input_files("#id_file", str(sheet))
+    _submit(staff)
+    session = VotingSession.objects.get(title="Kỳ họp HĐND: kết quả lấy phiếu tín nhiệm")
+    assert (session.status, session.scope) == ("closed", "public")
+
+    committee = _sign_in(browser.new_context(), base, "kiemphieu")
+    committee.goto(f"{base}/sessions/{session.pk}/results/")
+    committee.click("form[action$='/certify/'] button")
+    committee.click("form[action$='/publish/'] button")
+
+    visitor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    visitor.goto(f"{base}/public/")
+    visitor.click(f"text={session.title}")
+    assert "52,08%" in visitor.content()  # 25 of 48 low
+    visitor.screenshot(path=str(SHOTS / "public-results.png"), full_page=True)
+    pdf = visitor.request.get(f"{base}/public/{session.public_id}/minutes.pdf")
+    text = _pdf_text(pdf.body())
+    assert "Lê Minh Tiến" in text and "52,08%" in text
