@@ -82,8 +82,8 @@ def test_the_ballot_can_be_completed_with_the_keyboard_alone(live_server, browse
     page.goto(f"{live_server.url}/b/")
     page.focus("#id_code")
     page.keyboard.type(code_utils.display(voting.codes[1]))
-    page.keyboard.press("Enter")
-    page.wait_for_selector("fieldset.candidate")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     # Tab into each group, Space picks the focused level; the focus ring is visible.
     for _ in range(3):
         while page.evaluate("document.activeElement.type") != "radio":
@@ -96,11 +96,13 @@ def test_the_ballot_can_be_completed_with_the_keyboard_alone(live_server, browse
         page.keyboard.press("Tab")
     while page.evaluate("document.activeElement.tagName") != "BUTTON":
         page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("form[action$='/cast/']")
-    page.focus("form[action$='/cast/'] button")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # On the review page the first button is "Cast my ballot".
+    while page.evaluate("document.activeElement.closest('form[action$=\"/cast/\"]')") is None:
+        page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Phiếu của bạn đã được ghi nhận" in page.content()
     from ballots.models import Mark
 

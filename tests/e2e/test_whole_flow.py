@@ -33,12 +33,18 @@ def _sign_in(context, base, username):
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "pw")
-    page.click("main button[type=submit]")
+    _go(page, "main button[type=submit]")
     return page
 
 
+def _go(page, selector):
+    """Click something that loads a new page, and wait for it."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def _submit(page):
-    page.click("#submit-id-submit")
+    _go(page, "#submit-id-submit")
 
 
 def test_a_session_from_preparation_to_published_minutes(live_server, browser, cast_tx, tmp_path):
@@ -84,7 +90,7 @@ def test_a_session_from_preparation_to_published_minutes(live_server, browser, c
     staff.goto(f"{base}/sessions/{session.pk}/voters/import/")
     staff.set_input_files("#id_file", str(voters))
     _submit(staff)
-    staff.click("main form button[type=submit]")  # "Import 40 voters"
+    _go(staff, "main form button[type=submit]")  # "Import 40 voters"
     assert session.voters.count() == 40
 
     # The counting committee.
@@ -95,7 +101,7 @@ def test_a_session_from_preparation_to_published_minutes(live_server, browser, c
         _submit(staff)
     staff.goto(f"{base}/sessions/{session.pk}/")
     staff.screenshot(path=str(SHOTS / "session-overview.png"), full_page=True)
-    staff.click("form[action$='/ready/'] button")
+    _go(staff, "form[action$='/ready/'] button")
     session.refresh_from_db()
     assert session.status == "ready" and len(session.voter_list_sha256) == 64
 
@@ -104,20 +110,21 @@ def test_a_session_from_preparation_to_published_minutes(live_server, browser, c
     staff.fill("#id_count", "35")
     staff.fill("#id_base_url", base)
     with staff.expect_download() as download:
-        _submit(staff)
+        staff.click("#submit-id-submit")
     codes = CODE.findall(_pdf_text(Path(download.value.path()).read_bytes()))
     assert len(set(codes)) == 35
 
     # The desk checks thirty people in and hands over thirty slips.
     staff.goto(f"{base}/sessions/{session.pk}/desk/")
     for _ in range(30):
-        staff.locator("form[action$='/check-in/'] button.btn-primary").first.click()
+        with staff.expect_navigation():
+            staff.locator("form[action$='/check-in/'] button.btn-primary").first.click()
     for code in codes[:30]:
         staff.fill("#id_code", code)
-        staff.click("main form button:has-text('Kích hoạt')")
+        _go(staff, "main form button:has-text('Kích hoạt')")
     staff.screenshot(path=str(SHOTS / "desk.png"))
     staff.goto(f"{base}/sessions/{session.pk}/")
-    staff.click("form[action$='/open/'] button")
+    _go(staff, "form[action$='/open/'] button")
     session.refresh_from_db()
     assert session.status == "open"
 
@@ -128,7 +135,7 @@ def test_a_session_from_preparation_to_published_minutes(live_server, browser, c
     for i, code in enumerate(codes[:30]):
         phone = phone_context.new_page()
         phone.goto(f"{base}/b/#{code}")
-        phone.click("main button[type=submit]")
+        _go(phone, "main button[type=submit]")
         groups = phone.locator("fieldset.candidate")
         groups.nth(0).locator("label.level").nth(0).click()
         groups.nth(1).locator("label.level").nth(i % 3).click()
@@ -136,10 +143,10 @@ def test_a_session_from_preparation_to_published_minutes(live_server, browser, c
             groups.nth(2).locator("label.level").nth(2).click()
         if i == 0:
             phone.screenshot(path=str(SHOTS / "ballot-phone.png"))
-        phone.click("main button[type=submit]")  # review
+        _go(phone, "main button[type=submit]")  # review
         if i == 5:
             phone.screenshot(path=str(SHOTS / "review-phone.png"))
-        phone.click("main form[action$='/cast/'] button")
+        _go(phone, "main form[action$='/cast/'] button")
         assert "Phiếu của bạn đã được ghi nhận" in phone.content()
         phone.close()
     assert Ballot.objects.filter(session=session).count() == 30
@@ -151,7 +158,7 @@ def test_a_session_from_preparation_to_published_minutes(live_server, browser, c
     projector.screenshot(path=str(SHOTS / "turnout.png"))
 
     staff.goto(f"{base}/sessions/{session.pk}/")
-    staff.click("form[action$='/close/'] button")
+    _go(staff, "form[action$='/close/'] button")
     session.refresh_from_db()
     assert session.status == "closed"
 
@@ -159,7 +166,7 @@ def test_a_session_from_preparation_to_published_minutes(live_server, browser, c
     committee_context = browser.new_context(viewport={"width": 1280, "height": 900})
     committee = _sign_in(committee_context, base, "kiemphieu")
     committee.goto(f"{base}/sessions/{session.pk}/results/")
-    committee.click("form[action$='/certify/'] button")
+    _go(committee, "form[action$='/certify/'] button")
     session.refresh_from_db()
     assert session.status == "certified"
     minutes = committee.request.get(f"{base}/sessions/{session.pk}/results/minutes.pdf")
@@ -168,7 +175,7 @@ def test_a_session_from_preparation_to_published_minutes(live_server, browser, c
     for name in names:
         assert name in text
     assert "thu về 30" in text
-    committee.click("form[action$='/publish/'] button")
+    _go(committee, "form[action$='/publish/'] button")
     session.refresh_from_db()
     assert session.status == "published"
     committee.screenshot(path=str(SHOTS / "results.png"), full_page=True)
@@ -207,12 +214,12 @@ def test_a_paper_tally_goes_from_import_to_a_public_page(live_server, browser, c
 
     committee = _sign_in(browser.new_context(), base, "kiemphieu")
     committee.goto(f"{base}/sessions/{session.pk}/results/")
-    committee.click("form[action$='/certify/'] button")
-    committee.click("form[action$='/publish/'] button")
+    _go(committee, "form[action$='/certify/'] button")
+    _go(committee, "form[action$='/publish/'] button")
 
     visitor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     visitor.goto(f"{base}/public/")
-    visitor.click(f"text={session.title}")
+    _go(visitor, f"text={session.title}")
     assert "52,08%" in visitor.content()  # 25 of 48 low
     visitor.screenshot(path=str(SHOTS / "public-results.png"), full_page=True)
     pdf = visitor.request.get(f"{base}/public/{session.public_id}/minutes.pdf")
