@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sessions.access import Need, can, get_session_for_user, organizations_for
+from sessions.access import Need, get_session_for_user, organizations_for
 from sessions.models import Candidate, VotingSession
 
 from . import paper
@@ -21,18 +21,10 @@ from .models import Ballot, CountSheet, PaperEntry
 from .selectors import entries_disagreements, reconciled
 from .services import BLANK, BallotRefused, choices_from_post
 from .tally_file import parse_tally_file
+from .views import _context
 
 Status = VotingSession.Status
 UNDO_KEY = "paper-undo-{entry}"
-
-
-def _context(request: HttpRequest, session: VotingSession, tab: str) -> dict:
-    return {
-        "session": session,
-        "tab": tab,
-        "can_prepare": can(request.user, session, Need.PREPARE),
-        "editable": False,
-    }
 
 
 @require_GET
