@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest
 
 from .models import (
@@ -26,13 +27,15 @@ class AuditedAdmin(admin.ModelAdmin):
     def _audit(self, request: HttpRequest, obj: Any, action: str, message: Any) -> None:
         session = obj if isinstance(obj, VotingSession) else getattr(obj, "session", None)
         if session is not None and session.pk:
-            audit_record(
-                session=session,
-                actor=request.user,
-                action=action,
-                name=str(obj),
-                change=str(message)[:500],
-            )
+            # The admin's bulk actions run outside a transaction; the chain needs one (row lock).
+            with transaction.atomic():
+                audit_record(
+                    session=session,
+                    actor=request.user,
+                    action=action,
+                    name=str(obj),
+                    change=str(message)[:500],
+                )
 
     def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         self._audit(request, obj, "admin_added", message)

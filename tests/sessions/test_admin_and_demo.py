@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -116,3 +118,17 @@ def test_every_admin_page_of_ours_opens(client, cast):
         obj = model.objects.first()
         if obj is not None:
             assert client.get(reverse(f"{name}_change", args=[obj.pk])).status_code == 200, name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admins_bulk_delete_is_audited_outside_a_test_transaction(client, cast_tx):
+    """Real commits: the admin's actions run outside a transaction (a row lock needs one)."""
+    client.force_login(cast_tx.superuser)
+    voters = list(cast_tx.session.voters.values_list("pk", flat=True)[:2])
+    response = client.post(
+        reverse("admin:votesessions_voter_changelist"),
+        {"action": "delete_selected", "_selected_action": voters, "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not cast_tx.session.voters.filter(pk__in=voters).exists()
+    assert AuditEvent.objects.filter(session=cast_tx.session, action="admin_deleted").count() == 2
