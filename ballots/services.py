@@ -44,8 +44,7 @@ MSG_CHECKIN_CLOSED = gettext_noop("Check-in is possible only while the session i
 MSG_NOT_READY = gettext_noop("Only a ready session can be opened.")
 MSG_NO_QUORUM = gettext_noop(
     "Quorum not met: %(present)d of %(summoned)d summoned are present; "
-    "Regulation 96 needs at "
-    "least two thirds (%(needed)d)."
+    "Regulation 96 needs at least two thirds (%(needed)d)."
 )
 MSG_NO_CODES = gettext_noop("Generate and print the voter codes before opening electronic voting.")
 MSG_NOT_OPEN = gettext_noop("Voting is not open.")
