@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from sessions import services
 from sessions.models import AuditEvent, VotingSession
-from sessions.selectors import readiness_blockers
+from sessions.selectors import readiness_blockers, voter_list_fingerprint
 from tests.factories import fill_session, make_session
 
 
@@ -35,10 +35,10 @@ def test_ready_freezes_the_lists_and_records_the_voter_list_fingerprint(cast):
 
 
 def test_the_fingerprint_changes_when_one_voter_changes(cast):
-    before = services.voter_list_fingerprint(cast.session.voters.order_by("number"))
+    before = voter_list_fingerprint(cast.session.voters.order_by("number"))
     voter = cast.session.voters.first()
     services.voter_update(actor=cast.secretariat, voter=voter, full_name="Tên Khác", unit="")
-    after = services.voter_list_fingerprint(cast.session.voters.order_by("number"))
+    after = voter_list_fingerprint(cast.session.voters.order_by("number"))
     assert before != after
 
 

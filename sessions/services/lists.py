@@ -1,213 +1,34 @@
-"""Every write on sessions, officials and their lists. One transaction each, with its audit event.
-
-Lists (candidates, voters, committee) change only while the session is a draft: each service
-locks the session row first and checks its status on the locked row, so a concurrent "ready"
-cannot slip between the check and the write.
-"""
+"""The lists of a draft session: candidates, summoned voters, counting committee."""
 
 from __future__ import annotations
-
-import datetime
-import json
-from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
-from django.utils import timezone
+from django.db.models import Max
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from .imports import VoterRow
-from .models import (
-    AuditEvent,
+from ..imports import VoterRow
+from ..models import (
     Candidate,
     CommitteeMember,
     Official,
-    Organization,
     Voter,
     VotingSession,
 )
-from .selectors import normalize_name, readiness_blockers, voter_list_fingerprint
-
-Status = VotingSession.Status
-
-MSG_NOT_DRAFT = gettext_noop("The lists are frozen: this session is no longer a draft.")
-MSG_RATED_ON_COMMITTEE = gettext_noop(
-    "%(name)s is rated in this session and cannot sit on its committee."
+from ..selectors import normalize_name
+from .common import (
+    MSG_DUPLICATE_MEMBER,
+    MSG_DUPLICATE_VOTER,
+    MSG_OFFICIAL_TWICE,
+    MSG_ON_COMMITTEE,
+    MSG_RATED_ON_COMMITTEE,
+    MSG_SECOND_HEAD,
+    MSG_WRONG_ORGANIZATION,
+    _fail,
+    _lock_draft,
+    audit_record,
 )
-MSG_ON_COMMITTEE = gettext_noop(
-    "%(name)s sits on this session's counting committee and cannot be rated in it."
-)
-MSG_OFFICIAL_TWICE = gettext_noop("%(name)s is already on this session's list.")
-MSG_SECOND_HEAD = gettext_noop("The committee already has a head (%(name)s).")
-MSG_DUPLICATE_VOTER = gettext_noop("%(name)s is already on the list of summoned voters.")
-MSG_DUPLICATE_MEMBER = gettext_noop("%(name)s is already on the committee.")
-MSG_NOT_READY = gettext_noop("The session cannot be made ready yet: %(problems)s")
-MSG_ALREADY_OPENED = gettext_noop("Voting has already opened; the lists can no longer be changed.")
-MSG_WRONG_ORGANIZATION = gettext_noop("The official belongs to another organization.")
-
-
-def _fail(message: str, code: str, **params: Any) -> ValidationError:
-    return ValidationError(_(message), code=code, params=params or None)
-
-
-def audit_record(
-    *, session: VotingSession, actor: AbstractBaseUser, action: str, **detail: Any
-) -> AuditEvent:
-    """Append one event to the session's hash chain, inside the transaction of the change.
-
-    The session row is locked (callers lock it first; locking again is harmless), so two
-    events of one session never race for the same previous link.
-    """
-    VotingSession.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
-    previous = (
-        AuditEvent.objects.filter(session=session).order_by("-pk").values_list("hash", flat=True)
-    ).first()
-    event = AuditEvent(
-        session=session,
-        actor=actor,
-        action=action,
-        # Round-trip through JSON so the hash covers exactly what the database stores.
-        detail=json.loads(json.dumps(detail, default=str)),
-        created_at=timezone.now(),
-        prev_hash=previous or "",
-    )
-    event.hash = event.compute_hash()
-    event.save(force_insert=True)
-    return event
-
-
-def _lock(session: VotingSession) -> VotingSession:
-    return VotingSession.objects.select_for_update().get(pk=session.pk)
-
-
-def _lock_draft(session: VotingSession) -> VotingSession:
-    locked = _lock(session)
-    if locked.status != Status.DRAFT:
-        raise _fail(MSG_NOT_DRAFT, "not_draft")
-    return locked
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, Organization):
-        return value.pk
-    return value
-
-
-# --- Sessions ---------------------------------------------------------------------------------
-
-SESSION_FIELDS = (
-    "title",
-    "subject",
-    "date",
-    "start_time",
-    "place",
-    "regime",
-    "procedure",
-    "mode",
-    "scope",
-)
-
-
-def default_scope(regime: str) -> str:
-    """nq96 results are published to the public; Party-track (qd96) ones stay internal."""
-    if regime == VotingSession.Regime.NQ96:
-        return VotingSession.Scope.PUBLIC
-    return VotingSession.Scope.INTERNAL
-
-
-@transaction.atomic(durable=True)
-def session_create(
-    *, actor: AbstractBaseUser, organization: Organization, **fields: Any
-) -> VotingSession:
-    """Create a draft session; the scope defaults by regime."""
-    values = {key: fields[key] for key in SESSION_FIELDS if key in fields}
-    if not values.get("scope"):
-        values["scope"] = default_scope(values.get("regime", ""))
-    session = VotingSession(organization=organization, **values)
-    session.full_clean()
-    session.save()
-    audit_record(
-        session=session,
-        actor=actor,
-        action="session_created",
-        **{k: _json(v) for k, v in values.items()},
-    )
-    return session
-
-
-@transaction.atomic(durable=True)
-def session_update(*, actor: AbstractBaseUser, session: VotingSession, **fields: Any) -> None:
-    """Change a draft session's details; the changed fields go into the audit trail."""
-    locked = _lock_draft(session)
-    changed = {}
-    for key in SESSION_FIELDS:
-        if key in fields and getattr(locked, key) != fields[key]:
-            changed[key] = _json(fields[key])
-            setattr(locked, key, fields[key])
-    if not changed:
-        return
-    locked.full_clean()
-    locked.save(update_fields=[*changed])
-    audit_record(session=locked, actor=actor, action="session_updated", **changed)
-
-
-@transaction.atomic(durable=True)
-def session_mark_ready(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
-    """Freeze the lists and fix the voter list fingerprint. Returns False if already ready."""
-    locked = _lock(session)
-    if locked.status == Status.READY:
-        return False  # a double click: the first one won, nothing more to do
-    if locked.status != Status.DRAFT:
-        raise _fail(MSG_ALREADY_OPENED, "not_draft")
-    blockers = readiness_blockers(locked)
-    if blockers:
-        raise _fail(
-            MSG_NOT_READY,
-            "not_ready",
-            problems="; ".join(str(check.label) for check in blockers),
-        )
-    fingerprint = voter_list_fingerprint(locked.voters.order_by("number"))
-    updated = VotingSession.objects.filter(pk=locked.pk, status=Status.DRAFT).update(
-        status=Status.READY, voter_list_sha256=fingerprint, ready_count=F("ready_count") + 1
-    )
-    assert updated == 1  # the row is locked; anything else is a bug
-    audit_record(
-        session=locked,
-        actor=actor,
-        action="session_ready",
-        voter_list_sha256=fingerprint,
-        voters=locked.voters.count(),
-        candidates=locked.candidates.filter(excluded=False).count(),
-    )
-    session.refresh_from_db(fields=["status", "voter_list_sha256", "ready_count"])
-    return True
-
-
-@transaction.atomic(durable=True)
-def session_back_to_draft(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
-    """Reopen the lists for editing, allowed until voting opens. False if already a draft."""
-    locked = _lock(session)
-    if locked.status == Status.DRAFT:
-        return False
-    if locked.status != Status.READY:
-        raise _fail(MSG_ALREADY_OPENED, "already_open")
-    VotingSession.objects.filter(pk=locked.pk, status=Status.READY).update(
-        status=Status.DRAFT, voter_list_sha256=""
-    )
-    audit_record(
-        session=locked,
-        actor=actor,
-        action="session_back_to_draft",
-        voided_fingerprint=locked.voter_list_sha256,
-    )
-    session.status, session.voter_list_sha256 = Status.DRAFT, ""
-    return True
-
 
 # --- Candidates -------------------------------------------------------------------------------
 

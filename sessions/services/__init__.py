@@ -1,0 +1,43 @@
+"""Every write on sessions, officials and their lists. One transaction each, with its audit event.
+
+Lists (candidates, voters, committee) change only while the session is a draft: each service
+locks the session row first and checks its status on the locked row, so a concurrent "ready"
+cannot slip between the check and the write.
+"""
+
+from __future__ import annotations
+
+from .common import (  # noqa: F401
+    MSG_ALREADY_OPENED,
+    MSG_DUPLICATE_MEMBER,
+    MSG_DUPLICATE_VOTER,
+    MSG_NOT_DRAFT,
+    MSG_NOT_READY,
+    MSG_OFFICIAL_TWICE,
+    MSG_ON_COMMITTEE,
+    MSG_RATED_ON_COMMITTEE,
+    MSG_SECOND_HEAD,
+    MSG_WRONG_ORGANIZATION,
+    audit_record,
+)
+from .lifecycle import (  # noqa: F401
+    SESSION_FIELDS,
+    default_scope,
+    session_back_to_draft,
+    session_create,
+    session_mark_ready,
+    session_update,
+)
+from .lists import (  # noqa: F401
+    candidate_add,
+    candidate_move,
+    candidate_remove,
+    candidate_update,
+    committee_member_add,
+    committee_member_remove,
+    committee_member_update,
+    voter_add,
+    voter_remove,
+    voter_update,
+    voters_import,
+)
