@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # Development default for manage.py, tests and lint. `make run` serves with DEBUG off (below).
 export DEBUG ?= true
 
-.PHONY: install run test test-faults bench lint format migrations-check messages clean
+.PHONY: install run test test-faults bench screenshots lint format migrations-check messages clean
 
 install: $(STAMP)
 
@@ -40,6 +40,10 @@ test: install
 # The server killed mid-stream (SIGKILL): real gunicorn, a fresh database. Not in `make test`.
 test-faults: install
 	$(VENV)/bin/pytest -m faults tests/faults
+
+# The browser tests, saving their pictures into docs/screenshots/ for the README.
+screenshots: install
+	E2E_SCREENSHOTS=1 $(VENV)/bin/pytest tests/e2e
 
 # Load, tally and document timings against a real gunicorn; writes docs/benchmarks.md.
 bench: install

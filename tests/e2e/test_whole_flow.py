@@ -3,12 +3,14 @@
 The secretariat prepares a session in the browser, prints the slips, the desk checks people in
 and activates slips, thirty voters vote on phones, the projector shows turnout, voting closes,
 the committee certifies, the minutes download, a leader reads the results; then a paper tally
-goes from import to a public page. Screenshots land in docs/screenshots/ for the README.
+goes from import to a public page. With E2E_SCREENSHOTS=1 (`make screenshots`) the pictures
+land in docs/screenshots/ for the README.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 
@@ -19,7 +21,15 @@ from ballots.models import Ballot
 from sessions.models import VotingSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """docs/screenshots/ with E2E_SCREENSHOTS=1 (`make screenshots`), else a scratch folder."""
+    return DOCS_SHOTS if os.environ.get("E2E_SCREENSHOTS") == "1" else tmp_path
+
+
 CODE = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}")
 
 
@@ -47,13 +57,15 @@ def _submit(page):
     _go(page, "#submit-id-submit")
 
 
-def test_a_session_from_preparation_to_published_minutes(live_server, browser, cast_tx, tmp_path):
+def test_a_session_from_preparation_to_published_minutes(
+    live_server, browser, cast_tx, tmp_path, shots
+):
     base = live_server.url
     desk_context = browser.new_context(
         viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
     staff = _sign_in(desk_context, base, "thuky")
-    staff.screenshot(path=str(SHOTS / "dashboard.png"))
+    staff.screenshot(path=str(shots / "dashboard.png"))
 
     # The secretariat creates the session.
     staff.goto(f"{base}/sessions/new/")
@@ -100,7 +112,7 @@ def test_a_session_from_preparation_to_published_minutes(live_server, browser, c
         staff.select_option("#id_role", role)
         _submit(staff)
     staff.goto(f"{base}/sessions/{session.pk}/")
-    staff.screenshot(path=str(SHOTS / "session-overview.png"), full_page=True)
+    staff.screenshot(path=str(shots / "session-overview.png"), full_page=True)
     _go(staff, "form[action$='/ready/'] button")
     session.refresh_from_db()
     assert session.status == "ready" and len(session.voter_list_sha256) == 64
@@ -122,7 +134,7 @@ def test_a_session_from_preparation_to_published_minutes(live_server, browser, c
     for code in codes[:30]:
         staff.fill("#id_code", code)
         _go(staff, "main form button:has-text('Kích hoạt')")
-    staff.screenshot(path=str(SHOTS / "desk.png"))
+    staff.screenshot(path=str(shots / "desk.png"))
     staff.goto(f"{base}/sessions/{session.pk}/")
     _go(staff, "form[action$='/open/'] button")
     session.refresh_from_db()
@@ -142,10 +154,10 @@ def test_a_session_from_preparation_to_published_minutes(live_server, browser, c
         if i % 5:
             groups.nth(2).locator("label.level").nth(2).click()
         if i == 0:
-            phone.screenshot(path=str(SHOTS / "ballot-phone.png"))
+            phone.screenshot(path=str(shots / "ballot-phone.png"))
         _go(phone, "main button[type=submit]")  # review
         if i == 5:
-            phone.screenshot(path=str(SHOTS / "review-phone.png"))
+            phone.screenshot(path=str(shots / "review-phone.png"))
         _go(phone, "main form[action$='/cast/'] button")
         assert "Phiếu của bạn đã được ghi nhận" in phone.content()
         phone.close()
@@ -155,7 +167,7 @@ def test_a_session_from_preparation_to_published_minutes(live_server, browser, c
     projector.goto(f"{base}/sessions/{session.pk}/turnout/")
     assert projector.locator(".turnout-figure").nth(2).inner_text().strip() == "30"
     assert "%" not in projector.content()
-    projector.screenshot(path=str(SHOTS / "turnout.png"))
+    projector.screenshot(path=str(shots / "turnout.png"))
 
     staff.goto(f"{base}/sessions/{session.pk}/")
     _go(staff, "form[action$='/close/'] button")
@@ -178,7 +190,7 @@ def test_a_session_from_preparation_to_published_minutes(live_server, browser, c
     _go(committee, "form[action$='/publish/'] button")
     session.refresh_from_db()
     assert session.status == "published"
-    committee.screenshot(path=str(SHOTS / "results.png"), full_page=True)
+    committee.screenshot(path=str(shots / "results.png"), full_page=True)
 
     # A leader above reads the internal results; the public does not.
     leader = _sign_in(browser.new_context(), base, "lanhdao_tinh")
@@ -188,7 +200,9 @@ def test_a_session_from_preparation_to_published_minutes(live_server, browser, c
     assert anonymous.goto(f"{base}/public/{session.public_id}/").status == 404
 
 
-def test_a_paper_tally_goes_from_import_to_a_public_page(live_server, browser, cast_tx, tmp_path):
+def test_a_paper_tally_goes_from_import_to_a_public_page(
+    live_server, browser, cast_tx, tmp_path, shots
+):
     base = live_server.url
     sheet = tmp_path / "tally.csv"
     sheet.write_text(
@@ -221,7 +235,7 @@ def test_a_paper_tally_goes_from_import_to_a_public_page(live_server, browser, c
     visitor.goto(f"{base}/public/")
     _go(visitor, f"text={session.title}")
     assert "52,08%" in visitor.content()  # 25 of 48 low
-    visitor.screenshot(path=str(SHOTS / "public-results.png"), full_page=True)
+    visitor.screenshot(path=str(shots / "public-results.png"), full_page=True)
     pdf = visitor.request.get(f"{base}/public/{session.public_id}/minutes.pdf")
     text = _pdf_text(pdf.body())
     assert "Lê Minh Tiến" in text and "52,08%" in text
