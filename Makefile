@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 STAMP := $(VENV)/.installed
-# Development default for manage.py, tests and lint. `make run` serves with DEBUG off (below).
+# Development default for manage.py, tests and lint (also the settings' own default).
+# `make run` serves with DEBUG off (below).
 export DEBUG ?= true
 
 .PHONY: install run test test-faults bench screenshots lint format migrations-check messages clean

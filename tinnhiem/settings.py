@@ -40,7 +40,9 @@ def env_secret(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
-DEBUG = env_bool("DEBUG", False)
+# Development default, as after a fresh checkout; production sets DEBUG=false (then SECRET_KEY
+# and ALLOWED_HOSTS are required, see .env.example and docs/deployment.md).
+DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
