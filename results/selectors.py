@@ -10,6 +10,27 @@ from sessions.models import Candidate, Official, VotingSession
 from .access import COUNTED, can_see_results
 from .tally import CandidateResult, SessionResult, result_compute
 
+SORTS = {"order", "name", "high", "medium", "low", "yes", "no", "invalid"}
+
+
+def sorted_lines(result: SessionResult, key: str, *, descending: bool) -> list[CandidateResult]:
+    """The results table sorted by a column: ballot order, name, a level's count, invalid."""
+    if key == "name":
+        return sorted(
+            result.candidates,
+            key=lambda line: line.candidate.official.full_name,
+            reverse=descending,
+        )
+    if key == "invalid":
+        return sorted(result.candidates, key=lambda line: line.invalid, reverse=descending)
+    if key in SORTS - {"order"}:
+
+        def count(line: CandidateResult) -> int:
+            return next((lr.count for lr in line.levels if lr.level == key), 0)
+
+        return sorted(result.candidates, key=count, reverse=descending)
+    return sorted(result.candidates, key=lambda line: line.number, reverse=descending)
+
 
 @dataclass(frozen=True)
 class OfficialResult:

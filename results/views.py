@@ -21,25 +21,9 @@ from .access import (
     get_result_session_for_user,
 )
 from .models import Certification
-from .tally import SessionResult, result_compute
+from .tally import result_compute
 
 Status = VotingSession.Status
-SORTS = {"order", "name", "high", "medium", "low", "yes", "no", "invalid"}
-
-
-def _sorted(result: SessionResult, key: str, descending: bool) -> list:
-    lines = list(result.candidates)
-    if key == "name":
-        return sorted(lines, key=lambda line: line.candidate.official.full_name, reverse=descending)
-    if key == "invalid":
-        return sorted(lines, key=lambda line: line.invalid, reverse=descending)
-    if key in SORTS - {"order"}:
-
-        def count(line):
-            return next((lr.count for lr in line.levels if lr.level == key), 0)
-
-        return sorted(lines, key=count, reverse=descending)
-    return sorted(lines, key=lambda line: line.number, reverse=descending)
 
 
 def _certification(session: VotingSession) -> Certification | None:
@@ -55,7 +39,7 @@ def results_page(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_result_session_for_user(request.user, pk)
     result = result_compute(session)
     sort = request.GET.get("sort", "order")
-    sort_key = sort.lstrip("-") if sort.lstrip("-") in SORTS else "order"
+    sort_key = sort.lstrip("-") if sort.lstrip("-") in selectors.SORTS else "order"
     descending = sort.startswith("-")
     return render(
         request,
@@ -66,7 +50,7 @@ def results_page(request: HttpRequest, pk: int) -> HttpResponse:
             "can_prepare": can(request.user, session, Need.PREPARE),
             "editable": False,
             "result": result,
-            "lines": _sorted(result, sort_key, descending),
+            "lines": selectors.sorted_lines(result, sort_key, descending=descending),
             "sort": sort_key,
             "descending": descending,
             "certification": _certification(session),

@@ -64,7 +64,7 @@ class Command(BaseCommand):
             for problem in parsed.problems:
                 self.stderr.write(f"{path.name}: {problem}")
             raise CommandError("nothing imported")
-        name = options["organization"] or "Imported results"
+        name = options["organization"] or "Kết quả nhập từ tệp"
         organization, _ = Organization.objects.get_or_create(
             name=name, defaults={"kind": KIND_FOR_REGIME[options["regime"]]}
         )
