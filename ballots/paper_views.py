@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -104,12 +104,14 @@ def paper_entry_start(request: HttpRequest, pk: int, label: str) -> HttpResponse
     return redirect("ballots:paper_entry", pk=pk, label=label)
 
 
-def _entry(request: HttpRequest, pk: int, label: str) -> tuple[VotingSession, PaperEntry]:
-    from django.http import Http404
-
+def _entry(
+    request: HttpRequest, pk: int, label: str, *, typing: bool = False
+) -> tuple[VotingSession, PaperEntry]:
+    """A pass through the pile. Only its own entrant types into it: the two passes of a
+    double entry must stay independent."""
     session = get_session_for_user(request.user, pk, need=Need.COUNT)
     entry = PaperEntry.objects.filter(session=session, label=label).first()
-    if entry is None:
+    if entry is None or (typing and entry.entrant_id != request.user.pk):
         raise Http404
     return session, entry
 
@@ -117,7 +119,7 @@ def _entry(request: HttpRequest, pk: int, label: str) -> tuple[VotingSession, Pa
 @require_http_methods(["GET", "POST"])
 def paper_entry(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     """Type one paper ballot, save, next. Keyboard-first; works without JavaScript too."""
-    session, entry = _entry(request, pk, label)
+    session, entry = _entry(request, pk, label, typing=request.method == "POST")
     candidates = list(
         Candidate.objects.filter(session=session, excluded=False)
         .select_related("official")
@@ -168,7 +170,7 @@ class _EntryForm:
 
 @require_POST
 def paper_entry_undo(request: HttpRequest, pk: int, label: str) -> HttpResponse:
-    _session, entry = _entry(request, pk, label)
+    _session, entry = _entry(request, pk, label, typing=True)
     last = request.session.pop(UNDO_KEY.format(entry=entry.pk), None)
     if last:
         try:
@@ -181,7 +183,7 @@ def paper_entry_undo(request: HttpRequest, pk: int, label: str) -> HttpResponse:
 
 @require_POST
 def paper_entry_finish(request: HttpRequest, pk: int, label: str) -> HttpResponse:
-    _session, entry = _entry(request, pk, label)
+    _session, entry = _entry(request, pk, label, typing=True)
     try:
         paper.paper_entry_finish(actor=request.user, entry=entry)
     except ValidationError as exc:

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sessions.access import Need, can, get_session_for_user
-from sessions.models import Voter, VotingSession
+from sessions.access import Need, can, get_session_for_user, get_voter_for_user
+from sessions.models import VotingSession
+from sessions.selectors import voters_matching
 
 from . import services, throttle
 from .documents import slips_pdf
@@ -94,12 +95,9 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.info(request, _("This slip was already active."))
             return redirect(reverse("ballots:desk", args=[pk]) + _query(request))
     query = request.GET.get("q", "").strip()
-    voters = session.voters.order_by("number")
-    if query:
-        voters = voters.filter(Q(full_name__icontains=query) | Q(unit__icontains=query))
     context = _context(request, session, "desk")
     context.update(
-        voters=list(voters[:200]),
+        voters=list(voters_matching(session, query)[:200]),
         query=query,
         figures=turnout(session),
         activate_form=activate_form,
@@ -109,14 +107,14 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _query(request: HttpRequest) -> str:
+    """Back to the desk with the search the officer had typed (names have spaces, diacritics)."""
     query = request.POST.get("q", "").strip()
-    return f"?q={query}" if query else ""
+    return f"?{urlencode({'q': query})}" if query else ""
 
 
 @require_POST
 def check_in(request: HttpRequest, pk: int, voter_pk: int) -> HttpResponse:
-    session = get_session_for_user(request.user, pk, need=Need.RUN)
-    voter = get_object_or_404(Voter, session=session, pk=voter_pk)
+    voter = get_voter_for_user(request.user, pk, voter_pk, need=Need.RUN)
     present = request.POST.get("present") == "1"
     try:
         services.voter_check_in(voter=voter, present=present)

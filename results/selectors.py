@@ -57,13 +57,6 @@ def official_history(user: AnyUser, official: Official) -> list[OfficialResult]:
     return history
 
 
-def visible_officials(user: AnyUser, official_pk: int) -> Official | None:
-    official = Official.objects.filter(pk=official_pk).select_related("organization").first()
-    if official is None or not official_history(user, official):
-        return None
-    return official
-
-
 @dataclass(frozen=True)
 class OverviewRow:
     session: VotingSession

@@ -154,3 +154,11 @@ def audit_chain_break(session: VotingSession) -> str:
             return f"event {event.pk} ({event.action}) was altered"
         previous = event.hash
     return ""
+
+
+def voters_matching(session: VotingSession, query: str) -> QuerySet[Voter]:
+    """The summoned list in order, narrowed to names or units containing `query`."""
+    voters = session.voters.order_by("number")
+    if query:
+        voters = voters.filter(Q(full_name__icontains=query) | Q(unit__icontains=query))
+    return voters

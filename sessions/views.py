@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -283,10 +282,8 @@ def session_voters(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _(services.MSG_NOT_DRAFT))
         return redirect("votesessions:voters", pk=pk)
     query = request.GET.get("q", "").strip()
-    voters = session.voters.order_by("number")
-    total = voters.count()
-    if query:
-        voters = voters.filter(Q(full_name__icontains=query) | Q(unit__icontains=query))
+    total = session.voters.count()
+    voters = selectors.voters_matching(session, query)
     context.update(form=form, voters=list(voters), query=query, total=total)
     return render(request, "votesessions/voters.html", context)
 

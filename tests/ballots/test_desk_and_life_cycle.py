@@ -268,3 +268,14 @@ def test_the_turnout_screen_refreshes_and_never_shows_a_result(client, cast):
     assert (response.context["figures"].issued, response.context["figures"].cast) == (3, 1)
     for word in ("Tín nhiệm thấp", "Tín nhiệm cao", "%"):
         assert word not in page
+
+
+def test_checking_in_keeps_the_desks_search_even_with_spaces_and_diacritics(client, ready):
+    voter = ready.session.voters.order_by("number").first()
+    client.force_login(ready.secretariat)
+    response = client.post(
+        reverse("ballots:check_in", args=[ready.session.pk, voter.pk]),
+        {"present": "1", "q": "Đại biểu 1 & co"},
+    )
+    page = client.get(response["Location"])
+    assert page.context["query"] == "Đại biểu 1 & co"

@@ -280,3 +280,17 @@ def test_a_negative_or_non_numeric_count_is_refused(client, tally_session):
         assert response.status_code == 400
         assert f"n_{first.pk}_high" in response.context["form"].errors
     assert not TallyCount.objects.exists()
+
+
+def test_only_its_own_entrant_types_into_an_entry(client, paper_session):
+    other = make_member(paper_session.org, "committee", "kiemphieu_khac")
+    session = paper_session.paper
+    paper.paper_entry_start(actor=paper_session.committee, session=session)
+    client.force_login(other)
+    url = reverse("ballots:paper_entry", args=[session.pk, "A"])
+    assert client.get(url).context["mine"] is False
+    response = client.post(url, {f"c{c.pk}": "high" for c in paper_session.candidates})
+    assert response.status_code == 404
+    assert client.post(reverse("ballots:paper_finish", args=[session.pk, "A"])).status_code == 404
+    assert not Ballot.objects.exists()
+    assert PaperEntry.objects.get(session=session).state == "open"
