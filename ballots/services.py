@@ -4,22 +4,21 @@ Secrecy rules kept here:
 - no code is ever tied to a person: check-in marks a voter present, activation turns any slip
   live, and neither records a time or writes an audit event naming who or which slip;
 - a cast consumes a code and inserts a ballot with a random id and no link back;
-- at close, ballots and marks are rewritten in random order and every code and voter row is
-  rewritten in the same transaction, so storage order and transaction ids carry nothing.
+- at close, ballots, marks, codes and voters are rewritten in random order in the same
+  transaction, then their tables are rewritten into new files (storage.py), so neither row
+  order, transaction ids nor old row versions carry anything.
 """
 
 from __future__ import annotations
 
-import random
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -27,7 +26,7 @@ from sessions.models import Candidate, Voter, VotingSession
 from sessions.selectors import quorum
 from sessions.services import audit_record
 
-from . import codes
+from . import codes, storage
 from .models import Ballot, Mark, VoterCode
 
 Status = VotingSession.Status
@@ -249,8 +248,8 @@ def session_close(
     issued = VoterCode.objects.filter(
         session=locked, state__in=[State.ACTIVE, State.USED], epoch=locked.ready_count
     ).count()
-    # Rewrite every code row, so their transaction ids are all this one. Handed-out slips stay
-    # counted as issued ("unused"); no state but "active" can cast, so every code is now dead.
+    # Handed-out slips stay counted as issued ("unused"); no state but "active" can cast, so
+    # every code is now dead.
     VoterCode.objects.filter(session=locked).update(
         state=Case(
             When(state=State.USED, then=Value(State.USED)),
@@ -258,45 +257,12 @@ def session_close(
             default=Value(State.VOID),
         )
     )
-    Voter.objects.filter(session=locked).update(present=F("present"))
-    _shuffle_ballots(locked)
+    storage.rows_shuffle(locked)
     VotingSession.objects.filter(pk=locked.pk).update(status=Status.CLOSED)
     audit_record(session=locked, actor=actor, action="voting_closed", cast=cast, issued=issued)
-    transaction.on_commit(_vacuum)
+    transaction.on_commit(storage.storage_compact)
     session.status = Status.CLOSED
     return True
-
-
-def _shuffle_ballots(session: VotingSession) -> None:
-    """Delete and re-insert the session's ballots and marks in random order, with new ids."""
-    marks: dict[uuid.UUID, list[tuple[int, str]]] = {}
-    for ballot_id, candidate_id, level in Mark.objects.filter(ballot__session=session).values_list(
-        "ballot_id", "candidate_id", "level"
-    ):
-        marks.setdefault(ballot_id, []).append((candidate_id, level))
-    ballot_ids = list(Ballot.objects.filter(session=session).values_list("id", flat=True))
-    groups = [marks.get(ballot_id, []) for ballot_id in ballot_ids]
-    random.SystemRandom().shuffle(groups)
-    Mark.objects.filter(ballot__session=session).delete()
-    Ballot.objects.filter(session=session).delete()
-    new_ballots = [Ballot(id=uuid.uuid4(), session=session) for _ in groups]
-    Ballot.objects.bulk_create(new_ballots, batch_size=1000)
-    Mark.objects.bulk_create(
-        [
-            Mark(ballot=ballot, candidate_id=candidate_id, level=level)
-            for ballot, group in zip(new_ballots, groups, strict=True)
-            for candidate_id, level in group
-        ],
-        batch_size=2000,
-    )
-
-
-def _vacuum() -> None:
-    """PostgreSQL keeps deleted row versions until vacuumed; reclaim them after close."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ballots_ballot, ballots_mark, ballots_votercode, votesessions_voter")
 
 
 # --- Casting ----------------------------------------------------------------------------------

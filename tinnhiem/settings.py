@@ -148,9 +148,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent voters: WAL lets readers run beside the writer, FULL makes an acknowledged write
     # durable, IMMEDIATE takes the write lock at BEGIN so two writers queue on the busy timeout
     # instead of failing with "database is locked" when a read lock would have to be upgraded.
+    # secure_delete overwrites deleted records with zeros (SQLite's own default leaves them in
+    # the file, where old ballots could be carved out; see ballots/storage.py).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;"
+        ),
         "timeout": env_int("SQLITE_TIMEOUT", 20),
         "transaction_mode": "IMMEDIATE",
     }

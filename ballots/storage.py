@@ -1,0 +1,157 @@
+"""Destroying the order of voting in storage when voting closes.
+
+While voting is open, the database keeps order it was never asked to keep: PostgreSQL places a
+new row version at the end of its table (`ctid`) and stamps it with its transaction id (`xmin`),
+and both a check-in and a cast leave such a version; SQLite appends changed pages to its WAL in
+commit order. Check-ins and casts share one timeline, so this order could tie people to ballots.
+
+At close, two steps, both needed (docs/threat-model.md, "Storage order"):
+1. `rows_shuffle`, inside the close transaction: every ballot, mark, voter code and summoned voter
+   row of the session is deleted and inserted again in a fresh random order (ballots with new
+   ids), so the live rows all carry the close's transaction id and a random physical order.
+2. `storage_compact`, after the commit: the old row versions still sit in the tables' pages (dead
+   tuples survive VACUUM; SQLite keeps them in the WAL). PostgreSQL rewrites each relation into a
+   new file (VACUUM FULL: heap, indexes and TOAST); SQLite, which deletes with secure_delete on,
+   is VACUUMed and its WAL checkpointed and truncated.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+
+from django.db import DatabaseError, connection
+
+from sessions.models import Voter, VotingSession
+
+from .models import Ballot, Mark, VoterCode
+
+logger = logging.getLogger(__name__)
+
+# Rewritten at close, smallest first: each VACUUM FULL holds its table's exclusive lock alone.
+SECRET_TABLES = (
+    Voter._meta.db_table,
+    VoterCode._meta.db_table,
+    Ballot._meta.db_table,
+    Mark._meta.db_table,
+)
+# A VACUUM FULL waiting for a lock queues every later cast behind it: wait briefly, then retry.
+LOCK_TIMEOUT_MS = 2000
+ATTEMPTS = 5
+
+
+def rows_shuffle(session: VotingSession) -> None:
+    """Delete and re-insert the session's ballots, marks, codes and voters in random order.
+
+    Runs inside the caller's transaction, with the session and its codes locked.
+    """
+    shuffle = random.SystemRandom().shuffle
+    _ballots_rewrite(session, shuffle)
+    codes = list(VoterCode.objects.filter(session=session))
+    shuffle(codes)
+    VoterCode.objects.filter(session=session).delete()
+    VoterCode.objects.bulk_create(codes, batch_size=1000)
+    # Voters keep their ids (URLs and audit details name them) and their list number; only
+    # their physical order and transaction id change.
+    voters = list(Voter.objects.filter(session=session))
+    shuffle(voters)
+    Voter.objects.filter(session=session).delete()
+    Voter.objects.bulk_create(voters, batch_size=1000)
+
+
+def _ballots_rewrite(session: VotingSession, shuffle) -> None:
+    marks: dict[uuid.UUID, list[tuple[int, str]]] = {}
+    for ballot_id, candidate_id, level in Mark.objects.filter(ballot__session=session).values_list(
+        "ballot_id", "candidate_id", "level"
+    ):
+        marks.setdefault(ballot_id, []).append((candidate_id, level))
+    ballots = list(Ballot.objects.filter(session=session).values_list("id", "whole_invalid"))
+    groups = [(whole_invalid, marks.get(ballot_id, [])) for ballot_id, whole_invalid in ballots]
+    shuffle(groups)
+    Mark.objects.filter(ballot__session=session).delete()
+    Ballot.objects.filter(session=session).delete()
+    new_ballots = [
+        Ballot(id=uuid.uuid4(), session=session, whole_invalid=whole_invalid)
+        for whole_invalid, _marks in groups
+    ]
+    Ballot.objects.bulk_create(new_ballots, batch_size=1000)
+    Mark.objects.bulk_create(
+        [
+            Mark(ballot=ballot, candidate_id=candidate_id, level=level)
+            for ballot, (_whole_invalid, group) in zip(new_ballots, groups, strict=True)
+            for candidate_id, level in group
+        ],
+        batch_size=2000,
+    )
+
+
+def storage_compact() -> bool:
+    """Rewrite the secret tables' files so no old row version survives. True when done.
+
+    Must run outside any transaction (after the close has committed). Idempotent: an operator
+    reruns it with `manage.py compact_storage` if the close's own run was interrupted.
+    """
+    if connection.in_atomic_block:
+        raise RuntimeError("storage_compact() must run outside a transaction")
+    try:
+        if connection.vendor == "postgresql":
+            return _postgresql_compact()
+        if connection.vendor == "sqlite":
+            return _sqlite_compact()
+    except DatabaseError:
+        logger.exception("storage compaction failed; run manage.py compact_storage")
+        return False
+    return True
+
+
+def _postgresql_compact() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname = ANY(%s) "
+            "AND NOT pg_has_role(current_user, relowner, 'USAGE')",
+            [list(SECRET_TABLES)],
+        )
+        foreign = [row[0] for row in cursor.fetchall()]
+        if foreign:
+            # VACUUM FULL would only warn and skip them: say so loudly instead.
+            logger.error(
+                "cannot rewrite %s: the database user does not own them (docs/deployment.md)",
+                ", ".join(foreign),
+            )
+            return False
+        cursor.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+        try:
+            for table in SECRET_TABLES:
+                _retry(cursor, f'VACUUM (FULL, ANALYZE) "{table}"')
+        finally:
+            cursor.execute("RESET lock_timeout")
+    return True
+
+
+def _retry(cursor, statement: str) -> None:
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            cursor.execute(statement)
+            return
+        except DatabaseError as exc:
+            # 55P03 lock_not_available: a long transaction holds the table; let casts through.
+            if getattr(getattr(exc, "__cause__", None), "pgcode", None) != "55P03":
+                raise
+            if attempt == ATTEMPTS:
+                raise
+            time.sleep(0.5 * attempt)
+
+
+def _sqlite_compact() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM")
+        for attempt in range(1, ATTEMPTS + 1):
+            # (busy, WAL frames, frames checkpointed): busy while another connection reads.
+            busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            if not busy:
+                return True
+            time.sleep(0.2 * attempt)
+    logger.error("the WAL could not be truncated (readers busy); run manage.py compact_storage")
+    return False
