@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # `make run` serves with DEBUG off (below).
 export DEBUG ?= true
 
-.PHONY: install run test test-faults bench screenshots lint format migrations-check messages clean
+.PHONY: install run test test-faults bench bench-close screenshots lint format migrations-check messages clean
 
 install: $(STAMP)
 
@@ -49,6 +49,10 @@ screenshots: install
 # Load, tally and document timings against a real gunicorn; writes docs/benchmarks.md.
 bench: install
 	$(PY) bench/run.py
+
+# How long closing a session blocks other sessions voting on the same PostgreSQL (VACUUM FULL).
+bench-close: install
+	$(PY) bench/close_compaction.py
 
 lint: install
 	$(VENV)/bin/ruff check .

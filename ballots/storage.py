@@ -5,7 +5,7 @@ new row version at the end of its table (`ctid`) and stamps it with its transact
 and both a check-in and a cast leave such a version; SQLite appends changed pages to its WAL in
 commit order. Check-ins and casts share one timeline, so this order could tie people to ballots.
 
-At close, two steps, both needed (docs/threat-model.md, "Storage order"):
+At close, two steps, both needed (docs/threat-model.md, "A database administrator after close"):
 1. `rows_shuffle`, inside the close transaction: every ballot, mark, voter code and summoned voter
    row of the session is deleted and inserted again in a fresh random order (ballots with new
    ids), so the live rows all carry the close's transaction id and a random physical order.
