@@ -16,7 +16,9 @@ from sessions.models import Official, VotingSession
 from . import documents, selectors, services
 from .access import (
     can_certify,
+    can_download_ballot_set,
     can_publish,
+    get_ballot_set_session_for_user,
     get_published_session,
     get_result_session_for_user,
 )
@@ -57,6 +59,7 @@ def results_page(request: HttpRequest, pk: int) -> HttpResponse:
             "blockers": services.certification_blockers(session),
             "can_certify": can_certify(request.user, session),
             "can_publish": can_publish(request.user, session),
+            "can_download_ballot_set": can_download_ballot_set(request.user, session),
         },
     )
 
@@ -163,8 +166,8 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @require_GET
 def ballot_set(request: HttpRequest, pk: int) -> HttpResponse:
-    """The frozen anonymized ballot set; its SHA-256 is printed in the minutes."""
-    session = get_result_session_for_user(request.user, pk)
+    """The frozen anonymized ballot set, for the committee only; its SHA-256 is in the minutes."""
+    session = get_ballot_set_session_for_user(request.user, pk)
     certification = _frozen(session)
     return _file(
         certification.ballot_set_csv, "text/csv; charset=utf-8", f"phieu-{session.public_id}.csv"
