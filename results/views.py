@@ -22,6 +22,7 @@ from .access import (
     get_published_session,
     get_result_session_for_user,
 )
+from .frozen import result_document, session_result
 from .models import Certification
 from .tally import result_compute
 
@@ -39,7 +40,7 @@ def _certification(session: VotingSession) -> Certification | None:
 @require_GET
 def results_page(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_result_session_for_user(request.user, pk)
-    result = result_compute(session)
+    result = session_result(session)
     sort = request.GET.get("sort", "order")
     sort_key = sort.lstrip("-") if sort.lstrip("-") in selectors.SORTS else "order"
     descending = sort.startswith("-")
@@ -152,7 +153,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     session = get_result_session_for_user(request.user, pk)
-    result = result_compute(session)
+    result = session_result(session)
     if fmt == "xlsx":
         return _file(
             documents.result_xlsx(result),
@@ -215,7 +216,7 @@ def public_page(request: HttpRequest, public_id: str) -> HttpResponse:
         "results/public_page.html",
         {
             "session": session,
-            "result": result_compute(session),
+            "result": session_result(session),
             "certification": _certification(session),
         },
     )
@@ -241,6 +242,4 @@ def public_minutes(request: HttpRequest, public_id: str) -> HttpResponse:
 def api_results(request: HttpRequest, public_id: str) -> JsonResponse:
     """The results document; same access as the page (published public: anyone)."""
     session = get_published_session(request.user, public_id)
-    return JsonResponse(
-        documents.result_json(result_compute(session)), json_dumps_params={"ensure_ascii": False}
-    )
+    return JsonResponse(result_document(session), json_dumps_params={"ensure_ascii": False})
