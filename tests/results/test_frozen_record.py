@@ -427,3 +427,11 @@ def test_the_demo_data_is_certified_with_a_frozen_result(client, db):
     response = client.get(reverse("results:api", args=[session.public_id]))
     assert response.status_code == 200
     assert response.json()["candidates"][2]["band"] == "over_half"
+
+
+def test_support_staff_see_the_results_fingerprint_in_the_admin(client, published):
+    certification = published.session.certification
+    client.force_login(published.superuser)
+    page = client.get(reverse("admin:results_certification_change", args=[certification.pk]))
+    assert page.status_code == 200
+    assert certification.result_sha256 in page.content.decode()
