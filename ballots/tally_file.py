@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -82,7 +83,8 @@ def parse_tally_file(filename: str, data: bytes, *, procedure: str, collected: i
     def number(row: list[str], column: str, line: int) -> int | None:
         text = cell(row, column).replace(" ", "")
         label = header[where[column]]
-        if not text.lstrip("-").isdigit():
+        # ASCII digits only: "²".isdigit() is true but int() refuses it, and so is "--5".
+        if not re.fullmatch(r"-?[0-9]+", text):
             result.problems.append(
                 ImportProblem(
                     _("“%(value)s” is not a whole number.") % {"value": text},
@@ -124,7 +126,7 @@ def parse_tally_file(filename: str, data: bytes, *, procedure: str, collected: i
         order = None
         if cell(row, "order"):
             order_text = cell(row, "order").rstrip(".")
-            order = int(order_text) if order_text.isdigit() else None
+            order = int(order_text) if re.fullmatch(r"[0-9]+", order_text) else None
         if any(v is None for v in counts.values()):
             continue
         total = sum(v for v in counts.values() if v is not None)

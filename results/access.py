@@ -4,6 +4,7 @@
   leaders above it), to check and certify;
 - published, internal scope: also every signed-in member of the organizations above;
 - published, public scope: anyone, signed in or not.
+The per-ballot set is narrower: only the session's counting committee (and support staff).
 A session whose results the user may not see answers like a missing one (404).
 """
 
@@ -49,6 +50,24 @@ def get_published_session(user: AnyUser, public_id: str) -> VotingSession:
         VotingSession.objects.select_related("organization").filter(public_id=public_id).first()
     )
     if session is None or not can_see_results(user, session):
+        raise Http404
+    return session
+
+
+def can_download_ballot_set(user: AnyUser, session: VotingSession) -> bool:
+    """The counting committee of the session's organization, and superusers; nobody else.
+
+    With a handful of people on the ballot every pattern of marks can be unique, so a
+    vote-buyer holding the per-ballot file could check a pre-agreed pattern. The committee
+    needs it to recount; everybody else has its SHA-256, printed in the minutes.
+    """
+    return can_see_results(user, session) and can(user, session, Need.COUNT)
+
+
+def get_ballot_set_session_for_user(user: AnyUser, pk: int) -> VotingSession:
+    """The session whose ballot set the user may download; otherwise the same 404 as missing."""
+    session = get_result_session_for_user(user, pk)
+    if not can_download_ballot_set(user, session):
         raise Http404
     return session
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import random
 from typing import Any
 
@@ -65,6 +66,22 @@ def result_json(result: SessionResult) -> dict[str, Any]:
             for line in result.candidates
         ],
     }
+
+
+def frozen_document(result: SessionResult) -> dict[str, Any]:
+    """What certification freezes: the results document as certified, in Vietnamese (the legal
+    language of the record, whatever the language of the certifying browser), without the
+    session's status, which still moves (certified ⇄ published) and is read from the live
+    session row whenever the document is served."""
+    with translation.override("vi"):
+        document = result_json(result)
+    del document["session"]["status"]
+    return document
+
+
+def canonical_json(document: dict[str, Any]) -> bytes:
+    """The bytes a results document's SHA-256 is taken over: sorted keys, no spaces, UTF-8."""
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def result_rows(result: SessionResult) -> tuple[list[str], list[list[Any]]]:

@@ -32,6 +32,14 @@ class Certification(models.Model):
     # The anonymized ballot set (or, for a tally sheet, the counts) exactly as published.
     ballot_set_csv = models.BinaryField(_("ballot set (CSV)"))
     ballot_set_sha256 = models.CharField(_("ballot set fingerprint (SHA-256)"), max_length=64)
+    # The results document (the API's JSON, in Vietnamese, without the session's status, which
+    # still moves between certified and published) exactly as certified. Every page, export and
+    # the API read it back after checking its SHA-256 (canonical JSON: sorted keys, UTF-8,
+    # compact separators); nothing is recomputed from the live tables once certified.
+    result = models.JSONField(_("results as certified"), default=dict, editable=False)
+    result_sha256 = models.CharField(
+        _("results fingerprint (SHA-256)"), max_length=64, default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("certification")
@@ -40,6 +48,9 @@ class Certification(models.Model):
             models.CheckConstraint(
                 condition=~Q(minutes_sha256="") & ~Q(ballot_set_sha256=""),
                 name="certification_has_fingerprints",
+            ),
+            models.CheckConstraint(
+                condition=~Q(result_sha256=""), name="certification_has_result_fingerprint"
             ),
         ]
 

@@ -8,7 +8,8 @@ from sessions.access import AnyUser, sessions_for
 from sessions.models import Candidate, Official, VotingSession
 
 from .access import COUNTED, can_see_results
-from .tally import CandidateResult, SessionResult, result_compute
+from .frozen import session_result
+from .tally import CandidateResult, SessionResult
 
 SORTS = {"order", "name", "high", "medium", "low", "yes", "no", "invalid"}
 
@@ -51,7 +52,7 @@ def official_history(user: AnyUser, official: Official) -> list[OfficialResult]:
         session = candidacy.session
         if not can_see_results(user, session):
             continue
-        result = result_compute(session)
+        result = session_result(session)
         line = next(line for line in result.candidates if line.candidate.pk == candidacy.pk)
         history.append(OfficialResult(session, line, result.denominator))
     return history
@@ -67,6 +68,6 @@ def overview(user: AnyUser) -> list[OverviewRow]:
     """Every session the user reads (a leader: the bodies below too), with who fell in a band."""
     rows = []
     for session in sessions_for(user).order_by("-date", "-pk"):
-        result = result_compute(session) if can_see_results(user, session) else None
+        result = session_result(session) if can_see_results(user, session) else None
         rows.append(OverviewRow(session, result))
     return rows

@@ -1,4 +1,5 @@
-"""Certify, publish, unpublish. Certification freezes the count, the minutes and the ballot set."""
+"""Certify, publish, unpublish. Certification freezes the results document, the minutes and the
+ballot set."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def result_certify(*, actor: AbstractBaseUser, session: VotingSession) -> Certif
     return _store_certification(
         actor=actor,
         session=session,
-        expected=documents.result_json(result),
+        expected=documents.frozen_document(result),
         minutes=minutes,
         announcement=announcement,
         ballot_set=ballot_set,
@@ -86,7 +87,9 @@ def _store_certification(
     locked = VotingSession.objects.select_for_update().get(pk=session.pk)
     if locked.status != Status.CLOSED:
         raise _fail(MSG_NOT_CLOSED, "not_closed")
-    if documents.result_json(result_compute(locked)) != expected:
+    # `expected` is what the minutes were rendered from; it is also what gets frozen, so the
+    # pages, exports and API can never show anything but the minutes' figures and names.
+    if documents.frozen_document(result_compute(locked)) != expected:
         raise _fail(MSG_CHANGED, "changed")
     certification = Certification.objects.create(
         session=locked,
@@ -97,6 +100,8 @@ def _store_certification(
         announcement_pdf=announcement,
         ballot_set_csv=ballot_set,
         ballot_set_sha256=ballot_set_sha,
+        result=expected,
+        result_sha256=documents.sha256(documents.canonical_json(expected)),
     )
     VotingSession.objects.filter(pk=locked.pk).update(status=Status.CERTIFIED)
     audit_record(
@@ -105,6 +110,7 @@ def _store_certification(
         action="results_certified",
         minutes_sha256=certification.minutes_sha256,
         ballot_set_sha256=ballot_set_sha,
+        result_sha256=certification.result_sha256,
     )
     session.status = Status.CERTIFIED
     return certification

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 
@@ -15,6 +16,9 @@ from ballots.models import Ballot, CountSheet, Mark, TallyCount, VoterCode
 from sessions.models import Candidate, VotingSession
 
 from .regimes import REGIMES, Band
+
+if TYPE_CHECKING:
+    from .frozen import FrozenBand, FrozenCandidate
 
 Mode = VotingSession.Mode
 CENT = Decimal("0.01")
@@ -36,12 +40,12 @@ class LevelResult:
 
 @dataclass(frozen=True)
 class CandidateResult:
-    candidate: Candidate
+    candidate: Candidate | FrozenCandidate  # live while closed, as certified afterwards
     number: int  # STT on the ballot
     levels: list[LevelResult]
     invalid: int  # blank or spoiled lines, whole-ballot invalid ballots not included
     invalid_percent: Decimal
-    band: Band | None
+    band: Band | FrozenBand | None
 
     @property
     def band_code(self) -> str:

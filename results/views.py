@@ -16,10 +16,13 @@ from sessions.models import Official, VotingSession
 from . import documents, selectors, services
 from .access import (
     can_certify,
+    can_download_ballot_set,
     can_publish,
+    get_ballot_set_session_for_user,
     get_published_session,
     get_result_session_for_user,
 )
+from .frozen import result_document, session_result
 from .models import Certification
 from .tally import result_compute
 
@@ -37,7 +40,7 @@ def _certification(session: VotingSession) -> Certification | None:
 @require_GET
 def results_page(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_result_session_for_user(request.user, pk)
-    result = result_compute(session)
+    result = session_result(session)
     sort = request.GET.get("sort", "order")
     sort_key = sort.lstrip("-") if sort.lstrip("-") in selectors.SORTS else "order"
     descending = sort.startswith("-")
@@ -57,6 +60,7 @@ def results_page(request: HttpRequest, pk: int) -> HttpResponse:
             "blockers": services.certification_blockers(session),
             "can_certify": can_certify(request.user, session),
             "can_publish": can_publish(request.user, session),
+            "can_download_ballot_set": can_download_ballot_set(request.user, session),
         },
     )
 
@@ -149,7 +153,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     session = get_result_session_for_user(request.user, pk)
-    result = result_compute(session)
+    result = session_result(session)
     if fmt == "xlsx":
         return _file(
             documents.result_xlsx(result),
@@ -163,8 +167,8 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @require_GET
 def ballot_set(request: HttpRequest, pk: int) -> HttpResponse:
-    """The frozen anonymized ballot set; its SHA-256 is printed in the minutes."""
-    session = get_result_session_for_user(request.user, pk)
+    """The frozen anonymized ballot set, for the committee only; its SHA-256 is in the minutes."""
+    session = get_ballot_set_session_for_user(request.user, pk)
     certification = _frozen(session)
     return _file(
         certification.ballot_set_csv, "text/csv; charset=utf-8", f"phieu-{session.public_id}.csv"
@@ -212,7 +216,7 @@ def public_page(request: HttpRequest, public_id: str) -> HttpResponse:
         "results/public_page.html",
         {
             "session": session,
-            "result": result_compute(session),
+            "result": session_result(session),
             "certification": _certification(session),
         },
     )
@@ -238,6 +242,4 @@ def public_minutes(request: HttpRequest, public_id: str) -> HttpResponse:
 def api_results(request: HttpRequest, public_id: str) -> JsonResponse:
     """The results document; same access as the page (published public: anyone)."""
     session = get_published_session(request.user, public_id)
-    return JsonResponse(
-        documents.result_json(result_compute(session)), json_dumps_params={"ensure_ascii": False}
-    )
+    return JsonResponse(result_document(session), json_dumps_params={"ensure_ascii": False})

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -15,10 +17,11 @@ from .models import (
     Membership,
     Official,
     Organization,
+    RegistryEvent,
     Voter,
     VotingSession,
 )
-from .services import audit_record
+from .services import audit_record, registry
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -57,12 +60,87 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class RegistryAdmin(admin.ModelAdmin):
+    """Officials and organizations: every add, change and delete becomes a RegistryEvent, and
+    what a certified session's record shows of them cannot change (sessions/services/registry.py
+    says why). The form names the refusal; the service checks again under the row locks."""
+
+    def _save(self, request: HttpRequest, obj: Any, fields: list[str] | None) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        try:
+            self._save(request, obj, list(form.changed_data) if change else None)
+        except ValidationError as exc:
+            # The form's clean() already refused this under the same locks; only reached if
+            # the admin's flow changes. A 403 with the reason, never a 500.
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        inline = [
+            f"{kind} {entry[kind]['name']}: {entry[kind]['object']}"
+            for entry in self.construct_change_message(request, form, formsets, not change)
+            for kind in ("added", "changed", "deleted")
+            if kind in entry and "object" in entry[kind]
+        ]
+        if inline:
+            registry.registry_record(
+                actor=request.user,
+                obj=form.instance,
+                action=RegistryEvent.Action.CHANGED,
+                note="; ".join(inline),
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        registry.registry_delete(actor=request.user, obj=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                registry.registry_delete(actor=request.user, obj=obj)
+
+
+class OrganizationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "kind",
+            "parent",
+            "document_name",
+            "national_heading",
+            "motto",
+            "locality",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        registry.organization_check_change(organization=self.instance, fields=self.changed_data)
+        return cleaned
+
+
+class OfficialAdminForm(forms.ModelForm):
+    class Meta:
+        model = Official
+        fields = ["organization", "full_name", "positions", "birth_year"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        registry.official_check_change(official=self.instance, fields=self.changed_data)
+        return cleaned
+
+
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(RegistryAdmin):
+    form = OrganizationAdminForm
     list_display = ["name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name"]
     inlines = [MembershipInline]
+
+    def _save(self, request: HttpRequest, obj: Any, fields: list[str] | None) -> None:
+        registry.organization_save(actor=request.user, organization=obj, fields=fields)
 
 
 @admin.register(Membership)
@@ -73,10 +151,14 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(admin.ModelAdmin):
+class OfficialAdmin(RegistryAdmin):
+    form = OfficialAdminForm
     list_display = ["full_name", "positions", "organization"]
     list_filter = ["organization"]
     search_fields = ["full_name", "positions"]
+
+    def _save(self, request: HttpRequest, obj: Any, fields: list[str] | None) -> None:
+        registry.official_save(actor=request.user, official=obj, fields=fields)
 
 
 class FrozenWhenNotDraft:
@@ -145,6 +227,33 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "session", "actor", "action"]
     list_filter = ["action"]
     search_fields = ["session__title", "actor__username"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RegistryEvent)
+class RegistryEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "subject", "object_repr", "action", "actor"]
+    list_filter = ["subject", "action"]
+    search_fields = ["object_repr", "actor__username"]
+    readonly_fields = [
+        "created_at",
+        "actor",
+        "subject",
+        "object_id",
+        "object_repr",
+        "action",
+        "before",
+        "after",
+        "note",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -502,3 +502,54 @@ class AuditEvent(models.Model):
         if detail.get("voter_list_sha256"):
             parts.append(f"SHA-256 {detail['voter_list_sha256'][:16]}…")
         return " · ".join(parts)
+
+
+class RegistryEvent(models.Model):
+    """Append-only record of a change to an official or an organization: who, what, when.
+
+    Audit events belong to one session's chain; officials and organizations outlive sessions
+    (and change through the support staff's admin), so their changes are recorded here, with
+    the changed fields before and after. Never changed or deleted (read-only in the admin).
+    """
+
+    class Subject(models.TextChoices):
+        OFFICIAL = "official", _("Official")
+        ORGANIZATION = "organization", _("Organization")
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("Added")
+        CHANGED = "changed", _("Changed")
+        DELETED = "deleted", _("Deleted")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject = models.CharField(_("record"), max_length=12, choices=Subject)
+    object_id = models.PositiveIntegerField(_("record id"))
+    object_repr = models.CharField(_("name"), max_length=300)
+    action = models.CharField(_("action"), max_length=7, choices=Action)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("registry event")
+        verbose_name_plural = _("registry events")
+        ordering = ["-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subject__in=["official", "organization"]),
+                name="registry_event_subject_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(action__in=["added", "changed", "deleted"]),
+                name="registry_event_action_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"

@@ -1,4 +1,5 @@
-"""Every write on sessions, officials and their lists. One transaction each, with its audit event.
+"""Every write on sessions, officials and their lists. One transaction each, with its audit event
+(or, for officials and organizations, which outlive sessions, its registry event).
 
 Lists (candidates, voters, committee) change only while the session is a draft: each service
 locks the session row first and checks its status on the locked row, so a concurrent "ready"
@@ -40,4 +41,14 @@ from .lists import (  # noqa: F401
     voter_remove,
     voter_update,
     voters_import,
+)
+from .registry import (  # noqa: F401
+    MSG_OFFICIAL_ON_RECORD,
+    MSG_ORGANIZATION_ON_RECORD,
+    official_check_change,
+    official_save,
+    organization_check_change,
+    organization_save,
+    registry_delete,
+    registry_record,
 )

@@ -271,3 +271,10 @@ def test_only_the_secretariat_imports_into_its_organization(client, cast):
     )
     assert response.status_code == 200
     assert not VotingSession.objects.filter(title="X").exists()
+
+
+@pytest.mark.parametrize("value", ["²", "--5", "٣", "1_0"])
+def test_a_count_that_only_looks_like_a_number_is_a_named_problem(value):
+    text = f"Họ và tên,Tín nhiệm cao,Tín nhiệm,Tín nhiệm thấp\nAn,{value},1,1\n"
+    parsed = parse_tally_file("t.csv", text.encode(), procedure="rating", collected=47)
+    assert parsed.problems and not parsed.rows

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from results import documents
+from results.frozen import AlteredRecord, session_result
 from results.management.commands.results import find_session
 from results.models import Certification
-from results.tally import result_compute
 
 
 class Command(BaseCommand):
@@ -28,7 +28,13 @@ class Command(BaseCommand):
             pdf = bytes(certification.minutes_pdf)
             kind = "certified"
         else:
-            result = result_compute(session)
+            try:
+                result = session_result(session)  # the frozen figures once certified
+            except AlteredRecord as exc:
+                raise CommandError(
+                    f"the certified results of session {options['session']!r} do not match "
+                    "their SHA-256; not re-rendered (see the log)"
+                ) from exc
             fingerprint = (
                 certification.ballot_set_sha256
                 if certification is not None

@@ -1,4 +1,4 @@
-"""Print a closed session's results (certified or not) as the API's JSON document."""
+"""Print a closed session's results as the API's JSON document (the frozen one once certified)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from results.access import COUNTED
-from results.documents import result_json
-from results.tally import result_compute
+from results.frozen import AlteredRecord, result_document
 from sessions.models import VotingSession
 
 
 def find_session(ref: str) -> VotingSession:
     """A session by public id, or by number."""
     session = VotingSession.objects.select_related("organization").filter(public_id=ref).first()
-    if session is None and ref.isdigit():
+    if session is None and ref.isascii() and ref.isdigit():
         session = VotingSession.objects.select_related("organization").filter(pk=ref).first()
     if session is None:
         raise CommandError(f"no session {ref!r}")
@@ -34,5 +33,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         session = find_session(options["session"])
-        document = result_json(result_compute(session))
+        try:
+            document = result_document(session)
+        except AlteredRecord as exc:
+            raise CommandError(
+                f"the certified results of session {options['session']!r} do not match their "
+                "SHA-256; not printed (see the log)"
+            ) from exc
         self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))

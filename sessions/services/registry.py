@@ -1,0 +1,190 @@
+"""Officials and organizations: every change recorded, and a certified record's names fixed.
+
+Refuse, not version. A certified session keeps its own copy of every name it shows (the frozen
+results document and the minutes), so versioning would change nothing there; what the live
+`Official` still does is tie a person's history across sessions together and put them on the
+next ballot. Renaming a person who is on a certified record, moving them to another body, or
+swapping two people's names would silently re-attribute that history (the official's page,
+its links, the leader's overview). A real change of name is rare and is a new fact: add a new
+official for later sessions, and the old record keeps the name it was certified with. The
+same holds for an organization's name and the heading its documents print. What no record
+shows may change, and is recorded: an official's current posts (each ballot line keeps its own
+position), an organization's parent and its members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_noop
+
+from ..models import Candidate, Official, Organization, RegistryEvent, VotingSession
+from .common import _fail
+
+Status = VotingSession.Status
+Action = RegistryEvent.Action
+ON_RECORD = (Status.CERTIFIED, Status.PUBLISHED)
+
+# What a certified record shows of a person, and of a body (its name and its documents' heading).
+OFFICIAL_RECORD_FIELDS = frozenset({"full_name", "organization"})
+ORGANIZATION_RECORD_FIELDS = frozenset(
+    {"name", "kind", "document_name", "national_heading", "motto", "locality"}
+)
+
+MSG_OFFICIAL_ON_RECORD = gettext_noop(
+    "%(name)s is on the record of a certified session: the name and the organization can no "
+    "longer change. For a real change of name, add a new official for later sessions."
+)
+MSG_ORGANIZATION_ON_RECORD = gettext_noop(
+    "%(name)s has certified sessions: its name, kind and the heading of its documents can no "
+    "longer change."
+)
+
+
+def _any_on_record(sessions: QuerySet[VotingSession]) -> bool:
+    """Lock the sessions, so none is certified meanwhile, and say whether any already is.
+
+    Certification locks its session row before it re-reads the names it freezes; taking the
+    same locks here orders the two: either the change waits and then sees "certified", or
+    certification waits, sees the new name, and asks the committee to try again.
+    """
+    statuses = sessions.select_for_update().order_by("pk").values_list("status", flat=True)
+    return any(status in ON_RECORD for status in statuses)
+
+
+@transaction.atomic
+def official_check_change(*, official: Official, fields: Iterable[str]) -> None:
+    """Refuse changing the name or organization of a person on a certified record."""
+    if official.pk is None or not OFFICIAL_RECORD_FIELDS & set(fields):
+        return
+    rated_in = Candidate.objects.filter(official_id=official.pk).values("session_id")
+    if _any_on_record(VotingSession.objects.filter(pk__in=rated_in)):
+        stored = Official.objects.filter(pk=official.pk).values_list("full_name", flat=True)
+        raise _fail(MSG_OFFICIAL_ON_RECORD, "on_record", name=stored.first())
+
+
+@transaction.atomic
+def organization_check_change(*, organization: Organization, fields: Iterable[str]) -> None:
+    """Refuse changing the name or document heading of a body with certified sessions."""
+    if organization.pk is None or not ORGANIZATION_RECORD_FIELDS & set(fields):
+        return
+    if _any_on_record(VotingSession.objects.filter(organization_id=organization.pk)):
+        stored = Organization.objects.filter(pk=organization.pk).values_list("name", flat=True)
+        raise _fail(MSG_ORGANIZATION_ON_RECORD, "on_record", name=stored.first())
+
+
+def _subject(obj: Model) -> str:
+    if isinstance(obj, Official):
+        return RegistryEvent.Subject.OFFICIAL
+    if isinstance(obj, Organization):
+        return RegistryEvent.Subject.ORGANIZATION
+    raise TypeError(f"no registry for {type(obj).__name__}")
+
+
+def _values(obj: Model, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: obj.serializable_value(name) for name in sorted(fields)}
+
+
+def _fields(obj: Model) -> list[str]:
+    return [f.name for f in obj._meta.concrete_fields if not f.primary_key]
+
+
+def registry_record(
+    *,
+    actor: AbstractBaseUser,
+    obj: Official | Organization,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> RegistryEvent:
+    """Append one event, inside the caller's transaction."""
+    return RegistryEvent.objects.create(
+        actor=actor,
+        subject=_subject(obj),
+        object_id=obj.pk,
+        object_repr=str(obj)[:300],
+        action=action,
+        before=before or {},
+        after=after or {},
+        note=note[:500],
+    )
+
+
+# Not durable: the admin runs its change form in a transaction of its own, and these are called
+# from inside it (a durable block would refuse to nest). They are atomic on their own too.
+
+
+@transaction.atomic
+def official_save(
+    *, actor: AbstractBaseUser, official: Official, fields: Iterable[str] | None = None
+) -> Official:
+    """Add an official, or change the given fields of one; recorded. See the module's rule."""
+    if official.pk is None:
+        official.full_clean()
+        official.save()
+        registry_record(
+            actor=actor,
+            obj=official,
+            action=Action.ADDED,
+            after=_values(official, _fields(official)),
+        )
+        return official
+    changed = set(_fields(official) if fields is None else fields)
+    official_check_change(official=official, fields=changed)
+    before = Official.objects.filter(pk=official.pk).values(*changed).first() if changed else {}
+    official.full_clean()
+    official.save()
+    if changed:
+        registry_record(
+            actor=actor,
+            obj=official,
+            action=Action.CHANGED,
+            before=before,
+            after=_values(official, changed),
+        )
+    return official
+
+
+@transaction.atomic
+def organization_save(
+    *, actor: AbstractBaseUser, organization: Organization, fields: Iterable[str] | None = None
+) -> Organization:
+    """Add an organization, or change the given fields of one; recorded. See the module's rule."""
+    if organization.pk is None:
+        organization.full_clean()
+        organization.save()
+        registry_record(
+            actor=actor,
+            obj=organization,
+            action=Action.ADDED,
+            after=_values(organization, _fields(organization)),
+        )
+        return organization
+    changed = set(_fields(organization) if fields is None else fields)
+    organization_check_change(organization=organization, fields=changed)
+    before = (
+        Organization.objects.filter(pk=organization.pk).values(*changed).first() if changed else {}
+    )
+    organization.full_clean()
+    organization.save()
+    if changed:
+        registry_record(
+            actor=actor,
+            obj=organization,
+            action=Action.CHANGED,
+            before=before,
+            after=_values(organization, changed),
+        )
+    return organization
+
+
+@transaction.atomic
+def registry_delete(*, actor: AbstractBaseUser, obj: Official | Organization) -> None:
+    """Delete an official or organization nothing refers to (PROTECT stops the rest); recorded."""
+    registry_record(actor=actor, obj=obj, action=Action.DELETED, before=_values(obj, _fields(obj)))
+    obj.delete()
