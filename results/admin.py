@@ -13,7 +13,14 @@ from .models import Certification
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
     list_display = ["session", "certified_by", "certified_at", "minutes_sha256"]
-    fields = ["session", "certified_by", "certified_at", "minutes_sha256", "ballot_set_sha256"]
+    fields = [
+        "session",
+        "certified_by",
+        "certified_at",
+        "minutes_sha256",
+        "announcement_sha256",
+        "ballot_set_sha256",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from ballots.models import CountSheet
 from ballots.selectors import reconciled
 from sessions.models import VotingSession
+from sessions.selectors import AuditHead, audit_head
 from sessions.services import audit_record
 
 from . import documents
@@ -59,7 +60,9 @@ def result_certify(*, actor: AbstractBaseUser, session: VotingSession) -> Certif
     result = result_compute(session)
     ballot_set = documents.ballot_set_csv(session, result)
     ballot_set_sha = documents.sha256(ballot_set)
-    minutes = documents.minutes_pdf(result, ballot_set_sha256=ballot_set_sha)
+    # The minutes print the audit chain as it stands now; the certification event follows it.
+    head = audit_head(session)
+    minutes = documents.minutes_pdf(result, ballot_set_sha256=ballot_set_sha, audit_head=head)
     announcement = documents.announcement_pdf(result)
     return _store_certification(
         actor=actor,
@@ -69,6 +72,7 @@ def result_certify(*, actor: AbstractBaseUser, session: VotingSession) -> Certif
         announcement=announcement,
         ballot_set=ballot_set,
         ballot_set_sha=ballot_set_sha,
+        head=head,
     )
 
 
@@ -82,11 +86,14 @@ def _store_certification(
     announcement: bytes,
     ballot_set: bytes,
     ballot_set_sha: str,
+    head: AuditHead,
 ) -> Certification:
     locked = VotingSession.objects.select_for_update().get(pk=session.pk)
     if locked.status != Status.CLOSED:
         raise _fail(MSG_NOT_CLOSED, "not_closed")
     if documents.result_json(result_compute(locked)) != expected:
+        raise _fail(MSG_CHANGED, "changed")
+    if audit_head(locked) != head:  # an event since the minutes printed the head
         raise _fail(MSG_CHANGED, "changed")
     certification = Certification.objects.create(
         session=locked,
@@ -95,6 +102,7 @@ def _store_certification(
         minutes_pdf=minutes,
         minutes_sha256=documents.sha256(minutes),
         announcement_pdf=announcement,
+        announcement_sha256=documents.sha256(announcement),
         ballot_set_csv=ballot_set,
         ballot_set_sha256=ballot_set_sha,
     )
@@ -104,7 +112,10 @@ def _store_certification(
         actor=actor,
         action="results_certified",
         minutes_sha256=certification.minutes_sha256,
+        announcement_sha256=certification.announcement_sha256,
         ballot_set_sha256=ballot_set_sha,
+        audit_events=head.count,
+        audit_head=head.hash,
     )
     session.status = Status.CERTIFIED
     return certification

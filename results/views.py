@@ -20,6 +20,7 @@ from .access import (
     get_published_session,
     get_result_session_for_user,
 )
+from .frozen import verified_blob
 from .models import Certification
 from .tally import result_compute
 
@@ -118,7 +119,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     certification = Certification.objects.filter(session=session).first()
     if certification is not None:
         return _file(
-            certification.minutes_pdf,
+            verified_blob(certification, "minutes"),
             "application/pdf",
             f"bien-ban-kiem-phieu-{session.public_id}.pdf",
             inline=True,
@@ -137,7 +138,7 @@ def announcement(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_result_session_for_user(request.user, pk)
     certification = _frozen(session)
     return _file(
-        certification.announcement_pdf,
+        verified_blob(certification, "announcement"),
         "application/pdf",
         f"thong-bao-ket-qua-{session.public_id}.pdf",
         inline=True,
@@ -167,7 +168,9 @@ def ballot_set(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_result_session_for_user(request.user, pk)
     certification = _frozen(session)
     return _file(
-        certification.ballot_set_csv, "text/csv; charset=utf-8", f"phieu-{session.public_id}.csv"
+        verified_blob(certification, "ballot_set"),
+        "text/csv; charset=utf-8",
+        f"phieu-{session.public_id}.csv",
     )
 
 
@@ -226,7 +229,7 @@ def public_minutes(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404
     certification = _frozen(session)
     return _file(
-        certification.minutes_pdf,
+        verified_blob(certification, "minutes"),
         "application/pdf",
         f"bien-ban-kiem-phieu-{session.public_id}.pdf",
         inline=True,
