@@ -225,6 +225,14 @@ def test_the_minutes_command_refuses_a_swapped_blob(tmp_path, certified):
     assert not out.exists()
 
 
+def test_the_audit_page_check_reports_a_swapped_document(client, certified):
+    Certification.objects.filter(session=certified.session).update(announcement_pdf=b"x")
+    client.force_login(certified.secretariat)
+    response = client.post(reverse("votesessions:audit_check", args=[certified.session.pk]))
+    assert response.status_code == 200
+    assert "Thông báo kết quả: bản đang lưu không khớp" in response.content.decode()
+
+
 def test_the_announcement_fingerprint_is_recorded_and_backfilled_by_the_migration(certified):
     certification = Certification.objects.get(session=certified.session)
     digest = hashlib.sha256(bytes(certification.announcement_pdf)).hexdigest()

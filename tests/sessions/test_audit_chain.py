@@ -8,8 +8,11 @@ import importlib
 import io
 import json
 
+import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils.timezone import localtime
 
 from sessions import services
 from sessions.audit_keys import LEGACY_KEY_ID, AuditKey, current_key, key_id
@@ -216,3 +219,56 @@ def test_the_migration_reverses_to_the_plain_chain(cast):
         event.key_id = ""
         assert (event.prev_hash, event.hash) == (previous, _plain_sha256(event, previous))
         previous = event.hash
+
+
+# --- The audit page ---------------------------------------------------------------------------
+
+CHECKERS = ["secretariat", "committee", "superuser"]
+NOT_CHECKERS = ["leader", "parent_leader", "other_secretariat", "outsider"]
+
+
+def test_the_audit_page_shows_the_event_count_and_the_head(client, cast):
+    client.force_login(cast.leader)
+    head = audit_head(cast.session)
+    page = client.get(reverse("votesessions:audit", args=[cast.session.pk])).content.decode()
+    assert f"{head.count} sự kiện" in page
+    assert head.hash[:16] in page
+    assert reverse("votesessions:audit_check", args=[cast.session.pk]) not in page  # reader
+
+
+@pytest.mark.parametrize("who", CHECKERS)
+def test_the_secretariat_the_committee_and_support_can_verify_the_trail(client, cast, who):
+    client.force_login(getattr(cast, who))
+    page = client.get(reverse("votesessions:audit", args=[cast.session.pk])).content.decode()
+    url = reverse("votesessions:audit_check", args=[cast.session.pk])
+    assert url in page
+    response = client.post(url)
+    assert response.status_code == 200
+    assert response.context["check"].intact
+    assert "Nhật ký nguyên vẹn" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", NOT_CHECKERS)
+def test_nobody_else_can_verify_the_trail(client, cast, who):
+    client.force_login(getattr(cast, who))
+    response = client.post(reverse("votesessions:audit_check", args=[cast.session.pk]))
+    assert response.status_code == 404
+
+
+def test_verifying_the_trail_needs_a_sign_in_and_a_post(client, cast):
+    url = reverse("votesessions:audit_check", args=[cast.session.pk])
+    assert client.post(url).status_code == 302
+    client.force_login(cast.secretariat)
+    assert client.get(url).status_code == 405
+
+
+def test_the_check_names_the_event_that_breaks_and_records_nothing(client, cast):
+    event = _edit_third_event(cast.session)
+    before = AuditEvent.objects.count()
+    client.force_login(cast.committee)
+    response = client.post(reverse("votesessions:audit_check", args=[cast.session.pk]))
+    page = response.content.decode()
+    assert "Sự kiện số 3 (" in page
+    assert localtime(event.created_at).strftime("%d/%m/%Y %H:%M:%S") in page
+    assert "đã bị sửa" in page
+    assert AuditEvent.objects.count() == before
