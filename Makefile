@@ -23,7 +23,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PIP) install --quiet --disable-pip-version-check --no-build-isolation -r requirements-dev.txt
 	touch $(STAMP)
 
+# The audit chain's key (required with DEBUG off) is kept in var/ like the secret key, and every
+# step below signs and verifies with it: migrate, the demo data and the server.
+run: export AUDIT_KEY_FILE ?= var/audit_key
 run: install
+	@mkdir -p var
+	@test -s $(AUDIT_KEY_FILE) || $(PY) -c "import secrets; print(secrets.token_urlsafe(48))" > $(AUDIT_KEY_FILE)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -45,7 +45,7 @@ def _fail(message: str, code: str, **params: object) -> ValidationError:
 
 
 def _lock(session: VotingSession) -> VotingSession:
-    return VotingSession.objects.select_for_update().get(pk=session.pk)
+    return VotingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
 
 
 def _lock_counting(session: VotingSession, mode: str) -> VotingSession:

@@ -125,7 +125,10 @@ def _fail(message: str, code: str, **params: Any) -> ValidationError:
 
 
 def _lock(session: VotingSession) -> VotingSession:
-    return VotingSession.objects.select_for_update().get(pk=session.pk)
+    # FOR NO KEY UPDATE, not FOR UPDATE: a cast's ballot row checks its foreign key to the
+    # session at COMMIT with FOR KEY SHARE, which FOR UPDATE would block. Closing holds the
+    # session and then waits for each code row a cast holds: with FOR UPDATE the two deadlock.
+    return VotingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
 
 
 # --- Codes ------------------------------------------------------------------------------------

@@ -118,6 +118,7 @@ def bench_database(name: str, database_url: str) -> dict:
         "DATABASE_URL": database_url,
         "DEBUG": "false",
         "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
+        "AUDIT_KEY": "bench-audit-" + uuid.uuid4().hex * 2,
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "CODE_GUESS_NETWORK_LIMIT": "1000000",
         "LOG_LEVEL": "WARNING",

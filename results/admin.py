@@ -18,6 +18,7 @@ class CertificationAdmin(admin.ModelAdmin):
         "certified_by",
         "certified_at",
         "minutes_sha256",
+        "announcement_sha256",
         "ballot_set_sha256",
         "result_sha256",
     ]

@@ -6,3 +6,12 @@ class ResultsConfig(AppConfig):
     name = "results"
     verbose_name = _("Results")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # verify_audit and the audit page (in sessions, which cannot import results) also check
+        # the frozen documents of a certified session.
+        from sessions import integrity
+
+        from . import frozen
+
+        integrity.register(frozen.session_problems)

@@ -14,8 +14,10 @@ from django.utils import translation
 from weasyprint import HTML
 
 from ballots.models import Mark
-from sessions.models import VotingSession
+from sessions.models import AuditEvent, VotingSession
+from sessions.selectors import AuditHead
 
+from .models import Certification
 from .tally import SessionResult, counted_ballots
 
 # Machine names of the levels (JSON, CSV): a vote of confidence says confidence/no_confidence.
@@ -207,13 +209,34 @@ def _document_context(result: SessionResult, **extra: Any) -> dict[str, Any]:
     }
 
 
-def minutes_pdf(result: SessionResult, *, ballot_set_sha256: str, language: str = "vi") -> bytes:
-    """Biên bản kiểm phiếu, in the order and layout domain.md gives."""
+def minutes_pdf(
+    result: SessionResult,
+    *,
+    ballot_set_sha256: str,
+    audit_head: AuditHead | None = None,
+    language: str = "vi",
+) -> bytes:
+    """Biên bản kiểm phiếu, in the order and layout domain.md gives.
+
+    `audit_head`: the audit chain as it stands at certification (a draft prints none).
+    """
     return _render_pdf(
         "pdf/minutes.html",
-        _document_context(result, ballot_set_sha256=ballot_set_sha256),
+        _document_context(result, ballot_set_sha256=ballot_set_sha256, audit_head=audit_head),
         language,
     )
+
+
+def certified_audit_head(certification: Certification) -> AuditHead | None:
+    """The audit chain's head printed in a certification's minutes, from its audit event."""
+    detail = (
+        AuditEvent.objects.filter(session_id=certification.session_id, action="results_certified")
+        .values_list("detail", flat=True)
+        .first()
+    )
+    if not detail or "audit_head" not in detail:
+        return None  # certified before the head was printed
+    return AuditHead(count=detail["audit_events"], hash=detail["audit_head"])
 
 
 def announcement_pdf(result: SessionResult, *, language: str = "vi") -> bytes:

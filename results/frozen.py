@@ -1,22 +1,30 @@
-"""What every results page, export and the API read: the frozen result once certified.
+"""What is certified is what is served: the frozen result and the frozen documents.
 
-Before certification (a closed session) the result is computed from the live tables, for the
-committee to check. From certification on it is the document stored in the `Certification`
+The result: before certification (a closed session) it is computed from the live tables, for
+the committee to check. From certification on it is the document stored in the `Certification`
 row, read back only after its SHA-256 checks out, and rebuilt into the same `SessionResult`
 shape the templates and exports already use. Renaming an official, or swapping two names,
 afterwards changes nothing that was certified. A stored document that does not match its
 fingerprint is never shown and never silently replaced by a recomputation: `session_result`
 raises `AlteredRecord`, logged once here, and the middleware turns it into a clear 409 page.
+
+The documents (minutes, announcement, ballot set): every view, command and check that hands one
+out goes through `verified_blob`; a stored copy that no longer matches the fingerprint recorded
+at certification is refused (`FrozenDocumentMismatch`, a 409 page too) and logged.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sessions.models import Candidate, VotingSession
 
@@ -180,3 +188,95 @@ def result_document(session: VotingSession) -> dict[str, Any]:
         with translation.override("vi"):
             return documents.result_json(result)
     return documents.result_json(result)
+
+
+# --- Frozen documents ----------------------------------------------------------------------
+
+# kind → (field holding the document, field holding its SHA-256). A new frozen document is one
+# more line here (and a label below).
+DOCUMENTS: dict[str, tuple[str, str]] = {
+    "minutes": ("minutes_pdf", "minutes_sha256"),
+    "announcement": ("announcement_pdf", "announcement_sha256"),
+    "ballot_set": ("ballot_set_csv", "ballot_set_sha256"),
+}
+LABELS = {
+    "minutes": gettext_lazy("the minutes of the count"),
+    "announcement": gettext_lazy("the announcement of the results"),
+    "ballot_set": gettext_lazy("the set of ballots counted"),
+    "result": gettext_lazy("the certified results"),
+}
+
+
+class FrozenDocumentMismatch(Exception):
+    """A stored frozen document does not match the SHA-256 recorded when it was frozen."""
+
+    def __init__(self, certification: Certification, kind: str) -> None:
+        super().__init__(f"session {certification.session_id}: {kind} does not match its SHA-256")
+        self.session_id = certification.session_id
+        self.kind = kind
+
+    @property
+    def label(self) -> str:
+        return str(LABELS[self.kind])
+
+
+def _matches(certification: Certification, kind: str) -> tuple[bytes, bool]:
+    blob_field, sha_field = DOCUMENTS[kind]
+    data = bytes(getattr(certification, blob_field))
+    recorded = getattr(certification, sha_field)
+    return data, hmac.compare_digest(hashlib.sha256(data).hexdigest(), recorded)
+
+
+def verified_blob(certification: Certification, kind: str) -> bytes:
+    """The stored document, if it still matches its recorded SHA-256."""
+    data, ok = _matches(certification, kind)
+    if not ok:
+        logger.error(
+            "Frozen document refused: the %s of session %s does not match its recorded SHA-256",
+            kind,
+            certification.session_id,
+        )
+        raise FrozenDocumentMismatch(certification, kind)
+    return data
+
+
+def mismatched(certification: Certification) -> list[str]:
+    """The kinds of frozen document that no longer match their fingerprint."""
+    return [kind for kind in DOCUMENTS if not _matches(certification, kind)[1]]
+
+
+def session_problems(session: VotingSession) -> list[str]:
+    """For verify_audit and the audit page (registered in results.apps)."""
+    certification = Certification.objects.filter(session=session).first()
+    if certification is None:
+        return []
+    problems = [
+        _("%(document)s: the stored copy does not match the SHA-256 recorded at certification")
+        % {"document": LABELS[kind]}
+        for kind in mismatched(certification)
+    ]
+    result = certification.result
+    if not certification.result_sha256 or (
+        documents.sha256(documents.canonical_json(result)) != certification.result_sha256
+    ):
+        problems.append(
+            _("%(document)s: the stored copy does not match the SHA-256 recorded at certification")
+            % {"document": LABELS["result"]}
+        )
+    event = session.audit_events.filter(action="results_certified").first()
+    if event is None:
+        problems.append(
+            _("the session is certified, but its audit trail has no certification event")
+        )
+        return problems
+    # The fingerprints recorded in the certification event are covered by the keyed chain: a
+    # document swapped together with its recorded SHA-256 still disagrees with them.
+    fields = [(kind, sha_field) for kind, (_blob, sha_field) in DOCUMENTS.items()]
+    for kind, sha_field in [*fields, ("result", "result_sha256")]:
+        logged = event.detail.get(sha_field)
+        if logged and logged != getattr(certification, sha_field):
+            problems.append(
+                _("%(document)s: the recorded SHA-256 differs from the one in the audit trail")
+                % {"document": LABELS[kind]}
+            )
+    return problems

@@ -1,4 +1,8 @@
-"""A certified result that fails its fingerprint check gets a clear refusal, never a 500."""
+"""A certified record that fails its fingerprint check gets a clear refusal, never a 500.
+
+Two kinds: the frozen result (`AlteredRecord`, from `frozen.session_result`) and a frozen
+document (`FrozenDocumentMismatch`, from `frozen.verified_blob`). Both were logged where found.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .frozen import AlteredRecord
+from .frozen import AlteredRecord, FrozenDocumentMismatch
 
 MSG_ALTERED = gettext_noop(
     "The certified results of this session do not match the fingerprint recorded at "
@@ -18,7 +22,7 @@ MSG_ALTERED = gettext_noop(
 
 
 class AlteredRecordMiddleware:
-    """409 Conflict for any view that met an altered record (logged where it was found)."""
+    """409 Conflict for any view that met an altered record."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -27,6 +31,13 @@ class AlteredRecordMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, FrozenDocumentMismatch):
+            return render(
+                request,
+                "results/frozen_mismatch.html",
+                {"document": exception.label, "session_id": exception.session_id},
+                status=409,
+            )
         if not isinstance(exception, AlteredRecord):
             return None
         match = request.resolver_match

@@ -29,6 +29,7 @@ class Certification(models.Model):
     minutes_pdf = models.BinaryField(_("minutes (PDF)"))
     minutes_sha256 = models.CharField(_("minutes fingerprint (SHA-256)"), max_length=64)
     announcement_pdf = models.BinaryField(_("announcement (PDF)"))
+    announcement_sha256 = models.CharField(_("announcement fingerprint (SHA-256)"), max_length=64)
     # The anonymized ballot set (or, for a tally sheet, the counts) exactly as published.
     ballot_set_csv = models.BinaryField(_("ballot set (CSV)"))
     ballot_set_sha256 = models.CharField(_("ballot set fingerprint (SHA-256)"), max_length=64)
@@ -51,6 +52,10 @@ class Certification(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(result_sha256=""), name="certification_has_result_fingerprint"
+            ),
+            models.CheckConstraint(
+                condition=~Q(announcement_sha256=""),
+                name="certification_announcement_has_fingerprint",
             ),
         ]
 

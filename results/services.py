@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from ballots.models import CountSheet
 from ballots.selectors import reconciled
 from sessions.models import VotingSession
+from sessions.selectors import AuditHead, audit_head
 from sessions.services import audit_record
 
 from . import documents
@@ -60,7 +61,9 @@ def result_certify(*, actor: AbstractBaseUser, session: VotingSession) -> Certif
     result = result_compute(session)
     ballot_set = documents.ballot_set_csv(session, result)
     ballot_set_sha = documents.sha256(ballot_set)
-    minutes = documents.minutes_pdf(result, ballot_set_sha256=ballot_set_sha)
+    # The minutes print the audit chain as it stands now; the certification event follows it.
+    head = audit_head(session)
+    minutes = documents.minutes_pdf(result, ballot_set_sha256=ballot_set_sha, audit_head=head)
     announcement = documents.announcement_pdf(result)
     return _store_certification(
         actor=actor,
@@ -70,6 +73,7 @@ def result_certify(*, actor: AbstractBaseUser, session: VotingSession) -> Certif
         announcement=announcement,
         ballot_set=ballot_set,
         ballot_set_sha=ballot_set_sha,
+        head=head,
     )
 
 
@@ -83,13 +87,16 @@ def _store_certification(
     announcement: bytes,
     ballot_set: bytes,
     ballot_set_sha: str,
+    head: AuditHead,
 ) -> Certification:
-    locked = VotingSession.objects.select_for_update().get(pk=session.pk)
+    locked = VotingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
     if locked.status != Status.CLOSED:
         raise _fail(MSG_NOT_CLOSED, "not_closed")
     # `expected` is what the minutes were rendered from; it is also what gets frozen, so the
     # pages, exports and API can never show anything but the minutes' figures and names.
     if documents.frozen_document(result_compute(locked)) != expected:
+        raise _fail(MSG_CHANGED, "changed")
+    if audit_head(locked) != head:  # an event since the minutes printed the head
         raise _fail(MSG_CHANGED, "changed")
     certification = Certification.objects.create(
         session=locked,
@@ -98,6 +105,7 @@ def _store_certification(
         minutes_pdf=minutes,
         minutes_sha256=documents.sha256(minutes),
         announcement_pdf=announcement,
+        announcement_sha256=documents.sha256(announcement),
         ballot_set_csv=ballot_set,
         ballot_set_sha256=ballot_set_sha,
         result=expected,
@@ -109,8 +117,11 @@ def _store_certification(
         actor=actor,
         action="results_certified",
         minutes_sha256=certification.minutes_sha256,
+        announcement_sha256=certification.announcement_sha256,
         ballot_set_sha256=ballot_set_sha,
         result_sha256=certification.result_sha256,
+        audit_events=head.count,
+        audit_head=head.hash,
     )
     session.status = Status.CERTIFIED
     return certification
@@ -119,7 +130,7 @@ def _store_certification(
 @transaction.atomic(durable=True)
 def result_publish(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
     """certified → published, to the session's scope. False if already published."""
-    locked = VotingSession.objects.select_for_update().get(pk=session.pk)
+    locked = VotingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
     if locked.status == Status.PUBLISHED:
         return False
     if locked.status != Status.CERTIFIED:
@@ -133,7 +144,7 @@ def result_publish(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
 @transaction.atomic(durable=True)
 def result_unpublish(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
     """published → certified: withdrawn from its audience, still frozen."""
-    locked = VotingSession.objects.select_for_update().get(pk=session.pk)
+    locked = VotingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
     if locked.status == Status.CERTIFIED:
         return False
     if locked.status != Status.PUBLISHED:

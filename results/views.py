@@ -22,7 +22,7 @@ from .access import (
     get_published_session,
     get_result_session_for_user,
 )
-from .frozen import result_document, session_result
+from .frozen import result_document, session_result, verified_blob
 from .models import Certification
 from .tally import result_compute
 
@@ -122,7 +122,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     certification = Certification.objects.filter(session=session).first()
     if certification is not None:
         return _file(
-            certification.minutes_pdf,
+            verified_blob(certification, "minutes"),
             "application/pdf",
             f"bien-ban-kiem-phieu-{session.public_id}.pdf",
             inline=True,
@@ -141,7 +141,7 @@ def announcement(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_result_session_for_user(request.user, pk)
     certification = _frozen(session)
     return _file(
-        certification.announcement_pdf,
+        verified_blob(certification, "announcement"),
         "application/pdf",
         f"thong-bao-ket-qua-{session.public_id}.pdf",
         inline=True,
@@ -171,7 +171,9 @@ def ballot_set(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_ballot_set_session_for_user(request.user, pk)
     certification = _frozen(session)
     return _file(
-        certification.ballot_set_csv, "text/csv; charset=utf-8", f"phieu-{session.public_id}.csv"
+        verified_blob(certification, "ballot_set"),
+        "text/csv; charset=utf-8",
+        f"phieu-{session.public_id}.csv",
     )
 
 
@@ -230,7 +232,7 @@ def public_minutes(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404
     certification = _frozen(session)
     return _file(
-        certification.minutes_pdf,
+        verified_blob(certification, "minutes"),
         "application/pdf",
         f"bien-ban-kiem-phieu-{session.public_id}.pdf",
         inline=True,

@@ -7,6 +7,7 @@ present flag, and no time, code or order of arrival.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 
@@ -15,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .audit_keys import AuditKey
 
 
 def new_public_id() -> str:
@@ -425,9 +428,11 @@ class AuditEvent(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     # Hash chain per session: each event carries the hash of the one before it, so removing,
-    # reordering or editing any event breaks every link after it (manage.py verify_audit).
+    # reordering or editing any event breaks every link after it (manage.py verify_audit). The
+    # hash is an HMAC under a key the database never holds (audit_keys.py), named by key_id.
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, editable=False, default="")
+    key_id = models.CharField(max_length=16, editable=False, default="")
 
     class Meta:
         verbose_name = _("audit event")
@@ -470,10 +475,11 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
 
-    def compute_hash(self) -> str:
-        """SHA-256 over the previous hash and this event's canonical JSON."""
+    def compute_hash(self, key: AuditKey) -> str:
+        """HMAC-SHA256, under `key`, of the previous hash and this event's canonical JSON."""
         body = json.dumps(
             {
+                "key": self.key_id,
                 "prev": self.prev_hash,
                 "session": self.session_id,
                 "actor": self.actor_id,
@@ -486,7 +492,7 @@ class AuditEvent(models.Model):
             separators=(",", ":"),
             default=str,
         )
-        return hashlib.sha256(body.encode()).hexdigest()
+        return hmac.new(key.secret, body.encode(), hashlib.sha256).hexdigest()
 
     @property
     def label(self) -> str:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from .audit_keys import LEGACY_KEY_ID, current_key, keyring
 from .models import AuditEvent, Candidate, CommitteeMember, Voter, VotingSession
 
 VOTER_LIST_FORMAT = "tinnhiem-voter-list-v1"
@@ -144,16 +147,100 @@ def quorum(session: VotingSession) -> Quorum:
     return Quorum(present=counts["present"], summoned=counts["summoned"])
 
 
-def audit_chain_break(session: VotingSession) -> str:
-    """The first broken link of a session's audit chain, described; "" when intact."""
+@dataclass(frozen=True)
+class AuditHead:
+    """Where a session's audit chain stands: how many events, and the last one's hash."""
+
+    count: int
+    hash: str
+
+    @property
+    def short(self) -> str:
+        """As printed in the minutes: 64 bits are plenty for a code only the key can make."""
+        return self.hash[:16]
+
+
+def audit_head(session: VotingSession) -> AuditHead:
+    """The chain as stored (not verified: audit_chain_check does that)."""
+    events = AuditEvent.objects.filter(session=session)
+    last = events.order_by("-pk").values_list("hash", flat=True).first()
+    return AuditHead(count=events.count(), hash=last or "")
+
+
+BREAK_REASONS = {
+    "link": gettext_noop(
+        "does not follow the event before it: an event was removed, inserted or reordered"
+    ),
+    "altered": gettext_noop("was altered: its code does not match its content"),
+    "unknown_key": gettext_noop(
+        "is signed with a key this server does not hold (key id %(key_id)s)"
+    ),
+    "legacy": gettext_noop(
+        "was never keyed: its chain was already broken when the audit key was introduced"
+    ),
+    "retired_key": gettext_noop(
+        "is signed with a retired key (key id %(key_id)s) after events signed with the current one"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first event of a chain that does not verify, its place (from 1) and why."""
+
+    event: AuditEvent
+    position: int
+    reason: str
+
+    @property
+    def because(self) -> str:
+        return _(BREAK_REASONS[self.reason]) % {"key_id": self.event.key_id}
+
+    def __str__(self) -> str:
+        return f"event {self.event.pk} ({self.event.action}) {self.because}"
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    head: AuditHead  # as far as the chain was read: the whole of it when intact
+    broken: ChainBreak | None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
+
+
+def audit_chain_check(session: VotingSession) -> ChainCheck:
+    """Walk a session's chain, recomputing every link under the key that signed it."""
+    keys = keyring()
+    current = current_key().id
     previous = ""
-    for event in AuditEvent.objects.filter(session=session).order_by("pk"):
+    count = 0
+    seen_current = False
+    for event in AuditEvent.objects.filter(session=session).order_by("pk").iterator():
+        count += 1
+        key = keys.get(event.key_id)
+        reason = ""
         if event.prev_hash != previous:
-            return f"event {event.pk} ({event.action}) does not follow the event before it"
-        if event.hash != event.compute_hash():
-            return f"event {event.pk} ({event.action}) was altered"
+            reason = "link"
+        elif event.key_id == LEGACY_KEY_ID:
+            reason = "legacy"
+        elif key is None:
+            reason = "unknown_key"
+        elif seen_current and key.id != current:
+            # A new key applies to new events: whoever still holds a retired key cannot add to
+            # a chain the current key has already signed.
+            reason = "retired_key"
+        elif not hmac.compare_digest(event.hash, event.compute_hash(key)):
+            reason = "altered"
+        seen_current = seen_current or event.key_id == current
+        if reason:
+            return ChainCheck(
+                head=AuditHead(count=count - 1, hash=previous),
+                broken=ChainBreak(event=event, position=count, reason=reason),
+            )
         previous = event.hash
-    return ""
+    return ChainCheck(head=AuditHead(count=count, hash=previous), broken=None)
 
 
 def voters_matching(session: VotingSession, query: str) -> QuerySet[Voter]:

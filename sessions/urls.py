@@ -10,6 +10,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.session_detail, name="detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="edit"),
     path("sessions/<int:pk>/audit/", views.session_audit, name="audit"),
+    path("sessions/<int:pk>/audit/check/", views.session_audit_check, name="audit_check"),
     path("sessions/<int:pk>/ready/", views.session_ready, name="ready"),
     path("sessions/<int:pk>/draft/", views.session_draft, name="draft"),
     path("sessions/<int:pk>/candidates/", views.session_candidates, name="candidates"),

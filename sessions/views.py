@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services
+from . import integrity, selectors, services
 from .access import (
     Need,
     can,
@@ -130,10 +130,30 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "votesessions/session_detail.html", context)
 
 
-def session_audit(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request.user, pk)
+def _audit_context(request: HttpRequest, session: VotingSession) -> dict[str, Any]:
     context = _tab_context(request, session, "audit")
     context["events"] = selectors.session_audit(session)
+    context["head"] = selectors.audit_head(session)
+    context["can_check"] = can(request.user, session, Need.RUN)
+    return context
+
+
+def session_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    return render(request, "votesessions/session_audit.html", _audit_context(request, session))
+
+
+@require_POST
+def session_audit_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Verify the session's chain (and what other apps register) and show the outcome.
+
+    A POST because it reads and recomputes the whole trail; it records nothing, so checking
+    never moves the head printed in the minutes.
+    """
+    session = get_session_for_user(request.user, pk, need=Need.RUN)
+    context = _audit_context(request, session)
+    context["check"] = selectors.audit_chain_check(session)
+    context["problems"] = integrity.session_problems(session)
     return render(request, "votesessions/session_audit.html", context)
 
 

@@ -16,18 +16,25 @@ ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "k3Xq9vTzR7pLmW2sYb8nHc4dJf6gAe1uQoViErTyUiOpAsDfGhJkLzXcVbNm",
+    "AUDIT_KEY": "Zr5tWq8yUe2iOp4aSd6fGh1jKl3zXc7vBn9mQw0eRt2y",
     "ALLOWED_HOSTS": "tinnhiem.example.gov.vn",
     "SECURE_SSL": "true",
     "DATABASE_URL": "sqlite:////tmp/tinnhiem-deploy-check.sqlite3",
 }
 
+# Not inherited from the environment the tests run in.
+SCRUBBED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "AUDIT_KEY",
+    "AUDIT_KEY_FILE",
+    "DATABASE_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -43,6 +50,16 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("audit_key", [None, "too-short-to-resist-guessing"])
+def test_production_refuses_to_start_without_a_long_audit_key(audit_key):
+    env = {k: v for k, v in PRODUCTION.items() if k != "AUDIT_KEY"}
+    if audit_key:
+        env["AUDIT_KEY"] = audit_key
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "AUDIT_KEY (32 characters or more) must be set" in result.stderr
 
 
 def test_check_deploy_reports_only_the_documented_hsts_preload_warning():

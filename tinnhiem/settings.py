@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # A certified result that fails its SHA-256 check: a clear 409 page, never a 500.
+    # A certified result or document that fails its SHA-256 check: a clear 409, never a 500.
     "results.middleware.AlteredRecordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -228,6 +228,16 @@ LOGGING = {
 
 # Voter codes are stored as HMAC-SHA256 under this key (default: derived from SECRET_KEY).
 VOTER_CODE_KEY = env_secret("VOTER_CODE_KEY", "") or ""
+# The audit chain is keyed (HMAC-SHA256) with a secret kept out of the database, so that whoever
+# can write to the database cannot rewrite the trail and recompute it. Required in production:
+# a key derived from SECRET_KEY would make every chain unverifiable when SECRET_KEY is rotated.
+# Old keys (after a rotation) still verify the events they signed: docs/deployment.md.
+AUDIT_KEY = env_secret("AUDIT_KEY", "") or ""
+if not DEBUG and len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured(
+        "AUDIT_KEY (32 characters or more) must be set when DEBUG is off (see .env.example)."
+    )
+AUDIT_KEYS_OLD = (env_secret("AUDIT_KEYS_OLD", "") or "").replace(",", " ").split()
 # Address printed in the slips' QR codes, as voters' phones reach the server on the hall's
 # network (e.g. http://192.168.1.10:8000). Empty: the address the secretariat's browser uses.
 BALLOT_BASE_URL = os.environ.get("BALLOT_BASE_URL", "")

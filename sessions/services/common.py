@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from ..audit_keys import current_key
 from ..models import (
     AuditEvent,
     Organization,
@@ -43,15 +44,16 @@ def _fail(message: str, code: str, **params: Any) -> ValidationError:
 def audit_record(
     *, session: VotingSession, actor: AbstractBaseUser, action: str, **detail: Any
 ) -> AuditEvent:
-    """Append one event to the session's hash chain, inside the transaction of the change.
+    """Append one event to the session's keyed hash chain, inside the transaction of the change.
 
     The session row is locked (callers lock it first; locking again is harmless), so two
     events of one session never race for the same previous link.
     """
-    VotingSession.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
+    VotingSession.objects.select_for_update(no_key=True).filter(pk=session.pk).values_list("pk").first()
     previous = (
         AuditEvent.objects.filter(session=session).order_by("-pk").values_list("hash", flat=True)
     ).first()
+    key = current_key()
     event = AuditEvent(
         session=session,
         actor=actor,
@@ -60,14 +62,15 @@ def audit_record(
         detail=json.loads(json.dumps(detail, default=str)),
         created_at=timezone.now(),
         prev_hash=previous or "",
+        key_id=key.id,
     )
-    event.hash = event.compute_hash()
+    event.hash = event.compute_hash(key)
     event.save(force_insert=True)
     return event
 
 
 def _lock(session: VotingSession) -> VotingSession:
-    return VotingSession.objects.select_for_update().get(pk=session.pk)
+    return VotingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
 
 
 def _lock_draft(session: VotingSession) -> VotingSession:

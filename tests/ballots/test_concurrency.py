@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from unittest import mock
 
 import pytest
 from django.db import connections
@@ -85,3 +87,40 @@ def test_closing_while_ballots_arrive_leaves_no_half_ballot(cast_tx):
     assert ballots == VoterCode.objects.filter(session=session, state="used").count()
     assert Mark.objects.filter(ballot__session=session).count() == ballots * 3
     assert not VoterCode.objects.filter(session=session, state="active").exists()
+
+
+def test_a_cast_committing_while_close_waits_for_its_code_does_not_deadlock(cast_tx):
+    """Close locks the session, then waits for the code row a cast holds; the cast's commit
+    checks its ballot's foreign key to that same session row. With FOR UPDATE on the session
+    the two deadlocked (PostgreSQL killed one: a 503 to the voter)."""
+    session = cast_tx.session
+    codes = open_session(session, cast_tx.secretariat, codes=2, activate=2)
+    choices = {int(k[1:]): v for k, v in full_choices(session).items()}
+    inserted, release = threading.Event(), threading.Event()
+    real_bulk_create = Mark.objects.bulk_create
+
+    def paused_bulk_create(*args, **kwargs):
+        created = real_bulk_create(*args, **kwargs)
+        if not inserted.is_set():  # the cast's marks, not the close's rewrite
+            inserted.set()
+            release.wait(timeout=30)
+        return created
+
+    def cast() -> None:
+        services.ballot_cast(raw=codes[0], choices=choices)
+
+    def close() -> bool:
+        inserted.wait(timeout=30)
+        return services.session_close(actor=cast_tx.secretariat, session=session)
+
+    def release_later() -> None:
+        inserted.wait(timeout=30)
+        time.sleep(1.0)  # close has locked the session and waits for the cast's code row
+        release.set()
+
+    with mock.patch.object(Mark.objects, "bulk_create", paused_bulk_create):
+        results = _run_together([cast, close, release_later])
+    assert results[0] is None, results  # the cast committed
+    assert results[1] is True, results  # and the close after it
+    assert Ballot.objects.filter(session=session).count() == 1
+    assert VoterCode.objects.filter(session=session, state="used").count() == 1

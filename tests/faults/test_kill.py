@@ -115,6 +115,7 @@ def test_sigkill_mid_stream_loses_no_acknowledged_ballot_and_leaves_no_half(tmp_
         "DATABASE_URL": database_url,
         "DEBUG": "false",
         "SECRET_KEY": "faults-test-key-" + "x" * 40,
+        "AUDIT_KEY": "faults-audit-key-" + "y" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
         "CODE_GUESS_NETWORK_LIMIT": "100000",
     }

@@ -39,7 +39,7 @@ def test_an_older_certification_gets_its_frozen_result_when_migrating(cast_tx):
                 )
             ]
         assert "result" not in columns
-        _migrate(("results", "0004_certification_has_result_fingerprint"))
+        _migrate(("results", "0005_certification_has_result_fingerprint"))
     finally:
         call_command("migrate", "results", verbosity=0)
     assert Certification.objects.values_list("result", "result_sha256").get() == expected

@@ -16,6 +16,7 @@ from django.urls import reverse
 from ballots import services
 from ballots.models import Ballot, Mark, VoterCode
 from results import services as result_services
+from sessions.audit_keys import current_key
 from sessions.models import AuditEvent, VotingSession
 from tests.factories import full_choices, open_session
 
@@ -31,7 +32,7 @@ def test_every_event_carries_the_hash_of_the_one_before(cast):
     assert events[0].prev_hash == ""
     for before, after in zip(events, events[1:], strict=False):
         assert after.prev_hash == before.hash
-        assert after.hash == after.compute_hash()
+        assert after.hash == after.compute_hash(current_key())
     out = io.StringIO()
     call_command("verify_audit", stdout=out)
     assert "intact" in out.getvalue()

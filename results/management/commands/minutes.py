@@ -8,7 +8,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from results import documents
-from results.frozen import AlteredRecord, session_result
+from results.frozen import (
+    AlteredRecord,
+    FrozenDocumentMismatch,
+    session_result,
+    verified_blob,
+)
 from results.management.commands.results import find_session
 from results.models import Certification
 
@@ -25,7 +30,10 @@ class Command(BaseCommand):
         session = find_session(options["session"])
         certification = Certification.objects.filter(session=session).first()
         if certification is not None and options["language"] == "vi":
-            pdf = bytes(certification.minutes_pdf)
+            try:
+                pdf = verified_blob(certification, "minutes")
+            except FrozenDocumentMismatch as exc:
+                raise CommandError(f"{exc}; not written (see manage.py verify_audit).") from exc
             kind = "certified"
         else:
             try:
@@ -41,7 +49,10 @@ class Command(BaseCommand):
                 else documents.sha256(documents.ballot_set_csv(session, result))
             )
             pdf = documents.minutes_pdf(
-                result, ballot_set_sha256=fingerprint, language=options["language"]
+                result,
+                ballot_set_sha256=fingerprint,
+                audit_head=documents.certified_audit_head(certification) if certification else None,
+                language=options["language"],
             )
             kind = "draft" if certification is None else "certified (re-rendered)"
         Path(options["output"]).write_bytes(pdf)

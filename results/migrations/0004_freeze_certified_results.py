@@ -30,9 +30,9 @@ def freeze(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("results", "0002_certification_result"),
+        ("results", "0003_certification_result"),
         ("ballots", "0002_paper"),
-        ("votesessions", "0003_audit_hash_chain"),
+        ("votesessions", "0005_registryevent"),
     ]
 
     operations = [migrations.RunPython(freeze, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('votesessions', '0003_audit_hash_chain'),
+        ('votesessions', '0004_audit_key_id'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

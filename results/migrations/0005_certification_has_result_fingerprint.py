@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("results", "0003_freeze_certified_results"),
+        ("results", "0004_freeze_certified_results"),
     ]
 
     operations = [
