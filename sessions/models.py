@@ -21,8 +21,14 @@ from .audit_keys import AuditKey
 
 
 def new_public_id() -> str:
-    """A URL-safe random id for links that should not reveal how many sessions exist."""
-    return secrets.token_urlsafe(9)
+    """A URL-safe random id for links that should not reveal how many sessions exist.
+
+    Never starting with "-": `manage.py results <id>` would read such an id as an option.
+    """
+    while True:
+        public_id = secrets.token_urlsafe(9)
+        if not public_id.startswith("-"):
+            return public_id
 
 
 class Organization(models.Model):

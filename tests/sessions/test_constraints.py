@@ -111,3 +111,14 @@ def test_empty_names_are_refused(cast):
             scope="internal",
         )
     )
+
+
+def test_a_public_id_never_starts_with_a_dash_so_commands_take_it_as_an_argument():
+    from unittest import mock
+
+    from sessions.models import new_public_id
+
+    tokens = iter(["-abcdefghijk", "-bcdefghijkl", "Xcdefghijklm"])
+    with mock.patch("sessions.models.secrets.token_urlsafe", lambda _n: next(tokens)):
+        assert new_public_id() == "Xcdefghijklm"
+    assert not any(new_public_id().startswith("-") for _ in range(2000))
