@@ -179,18 +179,26 @@ GUESSES = {"format", "unknown"}
 
 def _check_code(request: HttpRequest, raw: str):
     """ballot_open behind the guess throttle; a locked device learns nothing about any code."""
-    if throttle.locked(request):
+    check = throttle.reserve(request)
+    if check is None:
         raise BallotRefused("throttled")
     try:
-        return services.ballot_open(raw)
+        ballot = services.ballot_open(raw)
     except BallotRefused as refused:
         if refused.reason in GUESSES:
-            throttle.record_failure(request)
+            throttle.record_failure(request, check)
+        else:
+            throttle.release(check)
         raise
+    except BaseException:
+        throttle.release(check)
+        raise
+    throttle.release(check)
+    return ballot
 
 
 def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:
-    # After a database failure, offer the very same ballot again (the page is no-store).
+    # After a database failure, offer the very same request again (the page is no-store).
     retry = (
         [
             (name, value)
@@ -209,10 +217,12 @@ def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:
             "reason": refused.reason,
             "form": CodeEntryForm(),
             "retry": retry,
+            "retry_url": request.path,
         },
         status=refused.status,
     )
     patch_cache_control(response, no_store=True)
+    throttle.remember_device(request, response)
     return response
 
 
@@ -227,6 +237,9 @@ def ballot_start(request: HttpRequest) -> HttpResponse:
             ballot = _check_code(request, form.cleaned_data["code"])
         except BallotRefused as refused:
             return _refused(request, refused)
+        except DatabaseError:
+            logger.warning("a code check failed on a database error; the voter is asked to retry")
+            return _refused(request, BallotRefused("unavailable"))
         return render(
             request,
             "ballots/ballot.html",
@@ -250,6 +263,9 @@ def ballot_review(request: HttpRequest) -> HttpResponse:
         choices = services.choices_from_post(ballot, dict(request.POST.lists()), strict=False)
     except BallotRefused as refused:
         return _refused(request, refused)
+    except DatabaseError:
+        logger.warning("a code check failed on a database error; the voter is asked to retry")
+        return _refused(request, BallotRefused("unavailable"))
     labels = dict(ballot.levels)
     rows = [(c, choices[c.pk], labels.get(choices[c.pk])) for c in ballot.candidates]
     template = "ballots/ballot.html" if "change" in request.POST else "ballots/review.html"
