@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tinnhiem.middleware.DefaultLanguageMiddleware",
+    # Before anything reads a body (CsrfViewMiddleware reads POST): voter pages refuse big ones.
+    "ballots.middleware.VoterBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
