@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sessions.access import Need, can, get_session_for_user, get_voter_for_user
@@ -228,6 +229,7 @@ def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:
 
 @login_not_required
 @never_cache
+@sensitive_post_parameters()  # codes and choices stay out of any error report
 @require_http_methods(["GET", "POST"])
 def ballot_start(request: HttpRequest) -> HttpResponse:
     """Step 1: the code. Step 2 (same POST): the ballot itself."""
@@ -238,7 +240,7 @@ def ballot_start(request: HttpRequest) -> HttpResponse:
         except BallotRefused as refused:
             return _refused(request, refused)
         except DatabaseError:
-            logger.warning("a code check failed on a database error; the voter is asked to retry")
+            logger.error("a code check failed on a database error; the voter is asked to retry")
             return _refused(request, BallotRefused("unavailable"))
         return render(
             request,
@@ -254,6 +256,7 @@ def ballot_start(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
+@sensitive_post_parameters()  # codes and choices stay out of any error report
 @require_POST
 def ballot_review(request: HttpRequest) -> HttpResponse:
     """Step 3: the voter checks the choices; blank lines are pointed out."""
@@ -264,7 +267,7 @@ def ballot_review(request: HttpRequest) -> HttpResponse:
     except BallotRefused as refused:
         return _refused(request, refused)
     except DatabaseError:
-        logger.warning("a code check failed on a database error; the voter is asked to retry")
+        logger.error("a code check failed on a database error; the voter is asked to retry")
         return _refused(request, BallotRefused("unavailable"))
     labels = dict(ballot.levels)
     rows = [(c, choices[c.pk], labels.get(choices[c.pk])) for c in ballot.candidates]
@@ -284,6 +287,7 @@ def ballot_review(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
+@sensitive_post_parameters()  # codes and choices stay out of any error report
 @require_POST
 def ballot_cast(request: HttpRequest) -> HttpResponse:
     """Step 4: record. Then redirect, so a reload cannot resubmit."""
@@ -297,7 +301,7 @@ def ballot_cast(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         # The transaction rolled back, or (if the connection died at commit) did not: either
         # way the same form can be sent again, and the code's state decides. No double count.
-        logger.warning("cast failed on a database error; the voter is asked to retry")
+        logger.error("cast failed on a database error; the voter is asked to retry")
         return _refused(request, BallotRefused("unavailable"))
     return redirect("ballots:done")
 

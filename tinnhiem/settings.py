@@ -213,13 +213,44 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# No record of a voter request below ERROR, no voter id in a check-in URL, no query string
+# (tinnhiem/logs.py): filtered on every handler, and on Django's request loggers themselves so
+# that a handler added elsewhere gets the same. Django's own "django" handlers are replaced by
+# the root's (they would print unfiltered, twice in development).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"voter_privacy": {"()": "tinnhiem.logs.VoterPrivacyFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["voter_privacy"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["voter_privacy"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports every layout step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": []},
+        "django.request": {"filters": ["voter_privacy"]},
+        "django.security.csrf": {"filters": ["voter_privacy"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["voter_privacy"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        # WeasyPrint reports every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Voter codes are stored as HMAC-SHA256 under this key (default: derived from SECRET_KEY).
