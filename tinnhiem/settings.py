@@ -260,8 +260,9 @@ VOTER_CODE_KEY = env_secret("VOTER_CODE_KEY", "") or ""
 BALLOT_BASE_URL = os.environ.get("BALLOT_BASE_URL", "")
 CSRF_FAILURE_VIEW = "tinnhiem.views.csrf_failure"
 
-# Shared by every worker (and server): throttling of voter-code guesses. The table is created by
-# `manage.py createcachetable` (make run does it; the test runner does it by itself).
+# Shared by every worker (and server). The table is created by `manage.py createcachetable`
+# (make run does it; the test runner does it by itself). The voter-code throttle does not use
+# it: its counts live in ballots.GuessCount, atomic and without expiry times.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
