@@ -180,6 +180,8 @@ GUESSES = {"format", "unknown"}
 
 def _check_code(request: HttpRequest, raw: str):
     """ballot_open behind the guess throttle; a locked device learns nothing about any code."""
+    if throttle.vouched(raw, request.POST.get("voucher", "")):
+        return services.ballot_open(raw)  # found right a moment ago: nothing to count
     check = throttle.reserve(request)
     if check is None:
         raise BallotRefused("throttled")
@@ -204,7 +206,7 @@ def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:
         [
             (name, value)
             for name, values in request.POST.lists()
-            if name == "code" or (name.startswith("c") and name[1:].isdigit())
+            if name in ("code", "voucher") or (name.startswith("c") and name[1:].isdigit())
             for value in values
         ]
         if refused.reason == "unavailable"
@@ -248,6 +250,7 @@ def ballot_start(request: HttpRequest) -> HttpResponse:
             {
                 "ballot": ballot,
                 "code": form.cleaned_data["code"],
+                "voucher": throttle.voucher(form.cleaned_data["code"]),
                 "lines": [(c, None) for c in ballot.candidates],
             },
         )
@@ -278,6 +281,7 @@ def ballot_review(request: HttpRequest) -> HttpResponse:
         {
             "ballot": ballot,
             "code": code,
+            "voucher": throttle.voucher(code),
             "rows": rows,
             "lines": [(c, choices[c.pk]) for c in ballot.candidates],
             "blanks": sum(1 for _c, value, _label in rows if value == services.BLANK),

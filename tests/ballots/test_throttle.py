@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection, models
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ballots import services, throttle
@@ -163,3 +164,31 @@ def test_a_locked_device_is_answered_without_writing(client, cast, django_assert
         _guess(client)
     with django_assert_num_queries(1):  # the read of its counts, nothing else
         assert _guess(client) == 429
+
+
+def test_the_ballot_page_vouches_for_its_code_so_review_and_cast_count_nothing(client, cast):
+    codes = open_session(cast.session, cast.secretariat)
+    choices = full_choices(cast.session)
+    page = post_form(client, reverse("ballots:start"), {"code": codes[0]})
+    voucher = page.context["voucher"]
+    assert f'name="voucher" value="{voucher}"' in page.content.decode()
+    sent = {"code": codes[0], "voucher": voucher, **choices}
+    with CaptureQueriesContext(connection) as queries:
+        review = post_form(client, reverse("ballots:review"), sent)
+        assert f'name="voucher" value="{voucher}"' in review.content.decode()
+        assert post_form(client, reverse("ballots:cast"), sent).status_code == 302
+    assert not [q for q in queries if GuessCount._meta.db_table in q["sql"]]
+
+
+def test_a_voucher_vouches_only_for_its_own_code(client, cast, lookups):
+    codes = open_session(cast.session, cast.secretariat)
+    voucher = throttle.voucher(codes[0])
+    for _ in range(settings.CODE_GUESS_DEVICE_LIMIT):
+        _guess(client)
+    guessed = {"code": WRONG, "voucher": voucher}
+    assert post_form(client, reverse("ballots:review"), guessed).status_code == 429
+    forged = {"code": codes[1], "voucher": "0" * 64}
+    assert post_form(client, reverse("ballots:review"), forged).status_code == 429
+    own = {"code": codes[0], "voucher": voucher}  # a code its bearer already knows
+    assert post_form(client, reverse("ballots:review"), own).status_code == 200
+    assert lookups == [WRONG] * settings.CODE_GUESS_DEVICE_LIMIT + [codes[0]]
