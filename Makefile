@@ -38,7 +38,7 @@ run: install
 	@echo ""
 	@test -s var/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
 	DEBUG=false SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS=$${ALLOWED_HOSTS:-$(HOST),localhost,127.0.0.1} \
-		$(VENV)/bin/gunicorn tinnhiem.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+		$(VENV)/bin/gunicorn tinnhiem.wsgi -c gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: install
 	$(VENV)/bin/pytest

@@ -230,3 +230,25 @@ class TallyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate_id}: {self.level} × {self.count}"
+
+
+class GuessCount(models.Model):
+    """Code checks in one fixed time window for one throttle bucket (a device or an address).
+
+    Only what throttling needs: a keyed hash of the bucket, the window's number
+    (seconds since the epoch // CODE_GUESS_WINDOW, never a finer time) and the count. A right
+    code gives its check back, so a row counts wrong codes and checks still in flight; rows of
+    past windows are deleted (see throttle.py).
+    """
+
+    pk = models.CompositePrimaryKey("bucket", "window")
+    bucket = models.CharField(max_length=40)
+    window = models.BigIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("wrong-code count")
+        verbose_name_plural = _("wrong-code counts")
+
+    def __str__(self) -> str:
+        return f"{self.bucket[:12]}…@{self.window}: {self.count}"

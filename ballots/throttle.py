@@ -1,55 +1,187 @@
 """Throttling wrong voter codes, per device first, per network address only far above.
 
-A device is the browser's session (a cookie), not its IP: a whole hall typically sits behind
-one Wi-Fi router, and locking that address would lock the hall. The network limit is high
-enough that a hall's honest typos never reach it, and stops a single machine rotating cookies.
-The code space (75 bits) makes guessing hopeless anyway; this keeps it so. See
+A device is a random id in its own cookie, not the IP: a whole hall typically sits behind one
+Wi-Fi router, and locking that address would lock the hall. The network limit is high enough
+that a hall's honest typos never reach it, and stops a single machine rotating cookies. The
+code space (75 bits) makes guessing hopeless anyway; this keeps it so. See
 docs/threat-model.md for the arithmetic.
+
+Counting is atomic in the database, whichever worker or server answers: before a code is looked
+up, one `INSERT … ON CONFLICT DO UPDATE SET count = count + 1 … RETURNING` reserves a check in
+each of the request's buckets, and the lookup happens only if every bucket is still within its
+limit. A right code (or a refusal that is not a guess) gives the check back; a wrong one keeps
+it. So of any number of simultaneous wrong codes, exactly the limit reach the lookup.
+
+Once a code has been found right, the ballot page carries a voucher for it (an HMAC of that
+code under the server's key): the review and the cast, which send the same code back, skip the
+count. A voucher names one code its bearer already has, so it gives no guessing power; it spares
+an honest voter two of the three counted checks (two writes each).
+
+Nothing here keeps a time finer than the window, or creates a django_session row: a row holds
+a keyed hash of the bucket, the window's number and a count, and old windows are deleted.
 """
 
 from __future__ import annotations
 
-import hashlib
+import re
+import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpRequest
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
-PREFIX = "code-guess"
+from . import codes
+from .models import GuessCount
 
+DEVICE_COOKIE = "device"
+_DEVICE_ID = re.compile(r"\A[A-Za-z0-9_-]{22}\Z")  # secrets.token_urlsafe(16)
 
-def _device(request: HttpRequest, *, create: bool) -> str | None:
-    if not request.session.session_key:
-        if not create:
-            return None  # no session yet: this device has never entered a wrong code
-        request.session.save()
-    return hashlib.sha256(request.session.session_key.encode()).hexdigest()[:32]
-
-
-def _network(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(address.encode()).hexdigest()[:32]
+# The window this worker process last deleted older windows for (an optimisation only: every
+# process deletes once per window, so the table never holds more than the last window or two).
+_swept_window = -1
 
 
-def _keys(request: HttpRequest, *, create: bool) -> dict[str, int]:
-    keys = {f"{PREFIX}:net:{_network(request)}": settings.CODE_GUESS_NETWORK_LIMIT}
-    device = _device(request, create=create)
+@dataclass
+class Check:
+    """A reserved code check: the buckets it was counted in, and the window it belongs to."""
+
+    window: int
+    buckets: list[str]
+
+
+def _window() -> int:
+    return int(timezone.now().timestamp()) // settings.CODE_GUESS_WINDOW
+
+
+def _bucket(kind: str, value: str) -> str:
+    # Keyed, so that the table cannot be turned back into addresses by hashing all of IPv4.
+    digest = salted_hmac("ballots.throttle", value, algorithm="sha256").hexdigest()
+    return f"{kind}:{digest[:32]}"
+
+
+def _device_id(request: HttpRequest) -> str | None:
+    value = request.COOKIES.get(DEVICE_COOKIE, "")
+    return value if _DEVICE_ID.match(value) else None
+
+
+def _limits(request: HttpRequest) -> dict[str, int]:
+    limits = {
+        _bucket("net", request.META.get("REMOTE_ADDR", "")): settings.CODE_GUESS_NETWORK_LIMIT
+    }
+    device = _device_id(request)
     if device is not None:
-        keys[f"{PREFIX}:device:{device}"] = settings.CODE_GUESS_DEVICE_LIMIT
-    return keys
+        limits[_bucket("device", device)] = settings.CODE_GUESS_DEVICE_LIMIT
+    return limits
 
 
-def locked(request: HttpRequest) -> bool:
-    """Too many wrong codes from this device (or, far more, this address) lately."""
-    keys = _keys(request, create=False)
-    counts = cache.get_many(list(keys))
-    return any(counts.get(key, 0) >= limit for key, limit in keys.items())
+def _add(window: int, buckets: list[str], step: int) -> dict[str, int]:
+    """Add `step` to each bucket's count in the window, atomically; the new counts.
+
+    One statement, rows in sorted order: PostgreSQL locks them in that order whoever runs it,
+    so two requests sharing an address and a device cannot deadlock.
+    """
+    quote = connection.ops.quote_name
+    table = quote(GuessCount._meta.db_table)
+    bucket, win, count = quote("bucket"), quote("window"), quote("count")
+    names = sorted(buckets)
+    params: list[object] = []
+    for name in names:
+        params += [name, window, step]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({bucket}, {win}, {count}) "
+            f"VALUES {', '.join(['(%s, %s, %s)'] * len(names))} "
+            f"ON CONFLICT ({bucket}, {win}) DO UPDATE SET {count} = {table}.{count} + %s "
+            f"RETURNING {bucket}, {count}",
+            [*params, step],
+        )
+        return dict(cursor.fetchall())
 
 
-def record_failure(request: HttpRequest) -> None:
-    for key in _keys(request, create=True):
-        if not cache.add(key, 1, timeout=settings.CODE_GUESS_WINDOW):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=settings.CODE_GUESS_WINDOW)
+def _give_back(check: Check) -> None:
+    """Undo a reservation; a bucket back at zero leaves no row."""
+    # One transaction: a check reserved meanwhile waits for it, and is never deleted with the row.
+    with transaction.atomic():
+        _add(check.window, check.buckets, -1)
+        GuessCount.objects.filter(
+            window=check.window, bucket__in=check.buckets, count__lte=0
+        ).delete()
+
+
+def _sweep(window: int) -> None:
+    global _swept_window
+    if window != _swept_window:
+        GuessCount.objects.filter(window__lt=window).delete()
+        _swept_window = window
+
+
+def voucher(raw: str) -> str:
+    """For a code just found right: what the ballot page sends back with it (see the module)."""
+    code = codes.normalize(raw)
+    if code is None:
+        return ""
+    return salted_hmac("ballots.throttle.voucher", code, algorithm="sha256").hexdigest()
+
+
+def vouched(raw: str, token: str) -> bool:
+    """The code comes back with the voucher it was given: a known code, not a guess."""
+    expected = voucher(raw)
+    return bool(expected) and constant_time_compare(expected, token)
+
+
+def reserve(request: HttpRequest) -> Check | None:
+    """Count one code check in this device's and this address's buckets; None when locked.
+
+    A locked device (or address) is answered from a plain read, without writing anything.
+    """
+    window = _window()
+    _sweep(window)
+    limits = _limits(request)
+    current = dict(
+        GuessCount.objects.filter(window=window, bucket__in=list(limits)).values_list(
+            "bucket", "count"
+        )
+    )
+    if any(current.get(name, 0) >= limit for name, limit in limits.items()):
+        return None
+    check = Check(window=window, buckets=list(limits))
+    counts = _add(window, check.buckets, 1)
+    if any(counts[name] > limit for name, limit in limits.items()):
+        _give_back(check)  # others got there first: this check never happened
+        return None
+    return check
+
+
+def release(check: Check) -> None:
+    """The code was right (or refused for a reason that is no guess): the check is not counted."""
+    _give_back(check)
+
+
+def record_failure(request: HttpRequest, check: Check) -> None:
+    """A wrong code: the reserved check stays counted. A device without an id gets one now."""
+    if _device_id(request) is None:
+        device = secrets.token_urlsafe(16)
+        request.new_device_id = device  # set as a cookie on the response (remember_device)
+        _add(check.window, [_bucket("device", device)], 1)
+
+
+def remember_device(request: HttpRequest, response: HttpResponse) -> None:
+    """Give a device that has just entered its first wrong code its id, in its own cookie.
+
+    A random token, not a session: it only names a throttle bucket, so no django_session row
+    (and no expiry date) is ever written for a voter. It lives until the browser closes.
+    """
+    device = getattr(request, "new_device_id", None)
+    if device is not None:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device,
+            path=reverse("ballots:start"),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )

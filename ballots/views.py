@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sessions.access import Need, can, get_session_for_user, get_voter_for_user
@@ -179,23 +180,33 @@ GUESSES = {"format", "unknown"}
 
 def _check_code(request: HttpRequest, raw: str):
     """ballot_open behind the guess throttle; a locked device learns nothing about any code."""
-    if throttle.locked(request):
+    if throttle.vouched(raw, request.POST.get("voucher", "")):
+        return services.ballot_open(raw)  # found right a moment ago: nothing to count
+    check = throttle.reserve(request)
+    if check is None:
         raise BallotRefused("throttled")
     try:
-        return services.ballot_open(raw)
+        ballot = services.ballot_open(raw)
     except BallotRefused as refused:
         if refused.reason in GUESSES:
-            throttle.record_failure(request)
+            throttle.record_failure(request, check)
+        else:
+            throttle.release(check)
         raise
+    except BaseException:
+        throttle.release(check)
+        raise
+    throttle.release(check)
+    return ballot
 
 
 def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:
-    # After a database failure, offer the very same ballot again (the page is no-store).
+    # After a database failure, offer the very same request again (the page is no-store).
     retry = (
         [
             (name, value)
             for name, values in request.POST.lists()
-            if name == "code" or (name.startswith("c") and name[1:].isdigit())
+            if name in ("code", "voucher") or (name.startswith("c") and name[1:].isdigit())
             for value in values
         ]
         if refused.reason == "unavailable"
@@ -209,15 +220,18 @@ def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:
             "reason": refused.reason,
             "form": CodeEntryForm(),
             "retry": retry,
+            "retry_url": request.path,
         },
         status=refused.status,
     )
     patch_cache_control(response, no_store=True)
+    throttle.remember_device(request, response)
     return response
 
 
 @login_not_required
 @never_cache
+@sensitive_post_parameters()  # codes and choices stay out of any error report
 @require_http_methods(["GET", "POST"])
 def ballot_start(request: HttpRequest) -> HttpResponse:
     """Step 1: the code. Step 2 (same POST): the ballot itself."""
@@ -227,12 +241,16 @@ def ballot_start(request: HttpRequest) -> HttpResponse:
             ballot = _check_code(request, form.cleaned_data["code"])
         except BallotRefused as refused:
             return _refused(request, refused)
+        except DatabaseError:
+            logger.error("a code check failed on a database error; the voter is asked to retry")
+            return _refused(request, BallotRefused("unavailable"))
         return render(
             request,
             "ballots/ballot.html",
             {
                 "ballot": ballot,
                 "code": form.cleaned_data["code"],
+                "voucher": throttle.voucher(form.cleaned_data["code"]),
                 "lines": [(c, None) for c in ballot.candidates],
             },
         )
@@ -241,6 +259,7 @@ def ballot_start(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
+@sensitive_post_parameters()  # codes and choices stay out of any error report
 @require_POST
 def ballot_review(request: HttpRequest) -> HttpResponse:
     """Step 3: the voter checks the choices; blank lines are pointed out."""
@@ -250,6 +269,9 @@ def ballot_review(request: HttpRequest) -> HttpResponse:
         choices = services.choices_from_post(ballot, dict(request.POST.lists()), strict=False)
     except BallotRefused as refused:
         return _refused(request, refused)
+    except DatabaseError:
+        logger.error("a code check failed on a database error; the voter is asked to retry")
+        return _refused(request, BallotRefused("unavailable"))
     labels = dict(ballot.levels)
     rows = [(c, choices[c.pk], labels.get(choices[c.pk])) for c in ballot.candidates]
     template = "ballots/ballot.html" if "change" in request.POST else "ballots/review.html"
@@ -259,6 +281,7 @@ def ballot_review(request: HttpRequest) -> HttpResponse:
         {
             "ballot": ballot,
             "code": code,
+            "voucher": throttle.voucher(code),
             "rows": rows,
             "lines": [(c, choices[c.pk]) for c in ballot.candidates],
             "blanks": sum(1 for _c, value, _label in rows if value == services.BLANK),
@@ -268,6 +291,7 @@ def ballot_review(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
+@sensitive_post_parameters()  # codes and choices stay out of any error report
 @require_POST
 def ballot_cast(request: HttpRequest) -> HttpResponse:
     """Step 4: record. Then redirect, so a reload cannot resubmit."""
@@ -281,7 +305,7 @@ def ballot_cast(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         # The transaction rolled back, or (if the connection died at commit) did not: either
         # way the same form can be sent again, and the code's state decides. No double count.
-        logger.warning("cast failed on a database error; the voter is asked to retry")
+        logger.error("cast failed on a database error; the voter is asked to retry")
         return _refused(request, BallotRefused("unavailable"))
     return redirect("ballots:done")
 

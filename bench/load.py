@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -64,12 +65,16 @@ def _csrf(headers: dict) -> str:
     return ""
 
 
-async def stage(host: str, port: int, code: str, stats: Stats) -> str | None:
-    """GET /b/ and enter the code: the voter now looks at the ballot. Returns the CSRF token."""
+async def stage(host: str, port: int, code: str, stats: Stats) -> dict[str, str] | None:
+    """GET /b/ and enter the code: the voter now looks at the ballot.
+
+    Returns what the ballot page's form sends back besides the choices: the CSRF token and the
+    code's voucher (ballots/throttle.py), as a browser would.
+    """
     try:
         _status, headers, _ = await http(host, port, "GET", "/b/")
         token = _csrf(headers)
-        status, _, _ = await http(
+        status, _, page = await http(
             host,
             port,
             "POST",
@@ -84,19 +89,19 @@ async def stage(host: str, port: int, code: str, stats: Stats) -> str | None:
         stats.error(f"code page {status}")
         stats.server_errors += status >= 500
         return None
-    return token
+    voucher = re.search(rb'name="voucher" value="([0-9a-f]*)"', page)
+    return {"csrfmiddlewaretoken": token, "voucher": voucher.group(1).decode() if voucher else ""}
 
 
 async def submit(
-    host: str, port: int, code: str, token: str, candidates: list[int], stats: Stats
+    host: str, port: int, code: str, hidden: dict[str, str], candidates: list[int], stats: Stats
 ) -> None:
     """Cast a full ballot; time it."""
-    form = {"code": code, "csrfmiddlewaretoken": token, **{f"c{pk}": "medium" for pk in candidates}}
+    form = {"code": code, **hidden, **{f"c{pk}": "medium" for pk in candidates}}
+    cookie = f"csrftoken={hidden['csrfmiddlewaretoken']}"
     started = time.perf_counter()
     try:
-        status, _, _ = await http(
-            host, port, "POST", "/b/cast/", cookie=f"csrftoken={token}", form=form
-        )
+        status, _, _ = await http(host, port, "POST", "/b/cast/", cookie=cookie, form=form)
     except (TimeoutError, OSError) as exc:
         stats.error(type(exc).__name__)
         return
@@ -118,9 +123,9 @@ async def cast_run(
     async def worker() -> None:
         while queue:
             code = queue.pop()
-            token = await stage(host, port, code, stats)
-            if token is not None:
-                await submit(host, port, code, token, candidates, stats)
+            hidden = await stage(host, port, code, stats)
+            if hidden is not None:
+                await submit(host, port, code, hidden, candidates, stats)
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -137,14 +142,14 @@ async def burst_run(
     stats = Stats()
     semaphore = asyncio.Semaphore(64)
 
-    async def staged(code: str) -> tuple[str, str | None]:
+    async def staged(code: str) -> tuple[str, dict[str, str] | None]:
         async with semaphore:
             return code, await stage(host, port, code, stats)
 
     ready = await asyncio.gather(*(staged(code) for code in codes))
     started = time.perf_counter()
     await asyncio.gather(
-        *(submit(host, port, code, token, candidates, stats) for code, token in ready if token)
+        *(submit(host, port, code, hidden, candidates, stats) for code, hidden in ready if hidden)
     )
     return stats, time.perf_counter() - started
 

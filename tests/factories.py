@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 import itertools
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.http import HttpResponse
+from django.test import Client
 
 from sessions import services
 from sessions.imports import VoterRow
@@ -94,3 +97,11 @@ def open_session(session: VotingSession, actor: User, *, codes: int = 10, activa
 
 def full_choices(session: VotingSession, level: str = "high") -> dict[str, str]:
     return {f"c{c.pk}": level for c in session.candidates.filter(excluded=False).order_by("order")}
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def post_form(client: Client, url: str, data: dict[str, Any] | None = None) -> HttpResponse:
+    """POST the way a browser sends a form, URL-encoded: the voter pages refuse anything else."""
+    return client.post(url, urlencode(data or {}, doseq=True), content_type=FORM)

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tinnhiem.middleware.DefaultLanguageMiddleware",
+    # Before anything reads a body (CsrfViewMiddleware reads POST): voter pages refuse big ones.
+    "ballots.middleware.VoterBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -217,13 +219,44 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# No record of a voter request below ERROR, no voter id in a check-in URL, no query string
+# (tinnhiem/logs.py): filtered on every handler, and on Django's request loggers themselves so
+# that a handler added elsewhere gets the same. Django's own "django" handlers are replaced by
+# the root's (they would print unfiltered, twice in development).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"voter_privacy": {"()": "tinnhiem.logs.VoterPrivacyFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["voter_privacy"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["voter_privacy"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports every layout step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": []},
+        "django.request": {"filters": ["voter_privacy"]},
+        "django.security.csrf": {"filters": ["voter_privacy"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["voter_privacy"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        # WeasyPrint reports every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Voter codes are stored as HMAC-SHA256 under this key (default: derived from SECRET_KEY).
@@ -243,8 +276,9 @@ AUDIT_KEYS_OLD = (env_secret("AUDIT_KEYS_OLD", "") or "").replace(",", " ").spli
 BALLOT_BASE_URL = os.environ.get("BALLOT_BASE_URL", "")
 CSRF_FAILURE_VIEW = "tinnhiem.views.csrf_failure"
 
-# Shared by every worker (and server): throttling of voter-code guesses. The table is created by
-# `manage.py createcachetable` (make run does it; the test runner does it by itself).
+# Shared by every worker (and server). The table is created by `manage.py createcachetable`
+# (make run does it; the test runner does it by itself). The voter-code throttle does not use
+# it: its counts live in ballots.GuessCount, atomic and without expiry times.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -49,7 +49,9 @@ def audit_record(
     The session row is locked (callers lock it first; locking again is harmless), so two
     events of one session never race for the same previous link.
     """
-    VotingSession.objects.select_for_update(no_key=True).filter(pk=session.pk).values_list("pk").first()
+    VotingSession.objects.select_for_update(no_key=True).filter(pk=session.pk).values_list(
+        "pk"
+    ).first()
     previous = (
         AuditEvent.objects.filter(session=session).order_by("-pk").values_list("hash", flat=True)
     ).first()

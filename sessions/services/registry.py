@@ -52,7 +52,8 @@ def _any_on_record(sessions: QuerySet[VotingSession]) -> bool:
     same locks here orders the two: either the change waits and then sees "certified", or
     certification waits, sees the new name, and asks the committee to try again.
     """
-    statuses = sessions.select_for_update(no_key=True).order_by("pk").values_list("status", flat=True)
+    locked = sessions.select_for_update(no_key=True).order_by("pk")
+    statuses = locked.values_list("status", flat=True)
     return any(status in ON_RECORD for status in statuses)
 
 

@@ -14,12 +14,12 @@ from django.urls import reverse
 
 from ballots import services
 from ballots.models import Ballot, Mark, VoterCode
-from tests.factories import full_choices, open_session
+from tests.factories import full_choices, open_session, post_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _run_together(workers: list[Callable[[], object]]) -> list[object]:
+def run_together(workers: list[Callable[[], object]]) -> list[object]:
     """Start every worker at the same instant; collect what each returned or raised."""
     barrier = threading.Barrier(len(workers))
     results: list[object] = [None] * len(workers)
@@ -42,13 +42,13 @@ def _run_together(workers: list[Callable[[], object]]) -> list[object]:
 
 
 def _submit(code: str, choices: dict[str, str]) -> int:
-    return Client().post(reverse("ballots:cast"), {"code": code, **choices}).status_code
+    return post_form(Client(), reverse("ballots:cast"), {"code": code, **choices}).status_code
 
 
 def test_twenty_four_devices_racing_with_one_code_store_exactly_one_ballot(cast_tx):
     codes = open_session(cast_tx.session, cast_tx.secretariat, codes=3, activate=1)
     choices = full_choices(cast_tx.session)
-    statuses = _run_together([lambda: _submit(codes[0], choices) for _ in range(24)])
+    statuses = run_together([lambda: _submit(codes[0], choices) for _ in range(24)])
     assert statuses.count(302) == 1, statuses
     assert set(statuses) <= {302, 409}, statuses  # everyone else: "already recorded"
     assert Ballot.objects.count() == 1
@@ -59,7 +59,7 @@ def test_many_codes_cast_in_parallel_all_count_once(cast_tx):
     session = cast_tx.session
     codes = open_session(session, cast_tx.secretariat, codes=30, activate=30)
     choices = full_choices(session, "medium")
-    statuses = _run_together([lambda c=c: _submit(c, choices) for c in codes])
+    statuses = run_together([lambda c=c: _submit(c, choices) for c in codes])
     successes = statuses.count(302)
     assert successes == 30, statuses
     used = VoterCode.objects.filter(session=session, state="used").count()
@@ -78,7 +78,7 @@ def test_closing_while_ballots_arrive_leaves_no_half_ballot(cast_tx):
             actor=cast_tx.secretariat, session=session, confirm_empty=True
         )
 
-    results = _run_together([lambda c=c: _submit(c, choices) for c in codes] + [close])
+    results = run_together([lambda c=c: _submit(c, choices) for c in codes] + [close])
     statuses = results[:-1]
     assert results[-1] is True
     assert set(statuses) <= {302, 403}, statuses
@@ -119,7 +119,7 @@ def test_a_cast_committing_while_close_waits_for_its_code_does_not_deadlock(cast
         release.set()
 
     with mock.patch.object(Mark.objects, "bulk_create", paused_bulk_create):
-        results = _run_together([cast, close, release_later])
+        results = run_together([cast, close, release_later])
     assert results[0] is None, results  # the cast committed
     assert results[1] is True, results  # and the close after it
     assert Ballot.objects.filter(session=session).count() == 1

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from ballots import services
 from results import services as result_services
-from tests.factories import full_choices, open_session
+from tests.factories import full_choices, open_session, post_form
 
 PO = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 
@@ -95,9 +95,9 @@ def test_no_vietnamese_page_shows_our_english(client, cast, english):
     pages = {url: client.get(url).content.decode() for url in urls}
     voter = client.__class__()
     pages["/b/"] = voter.get("/b/").content.decode()
-    pages["ballot"] = voter.post("/b/", {"code": codes[0]}).content.decode()
-    pages["review"] = voter.post("/b/review/", {"code": codes[0]}).content.decode()
-    pages["refused"] = voter.post("/b/", {"code": codes[9]}).content.decode()
+    pages["ballot"] = post_form(voter, "/b/", {"code": codes[0]}).content.decode()
+    pages["review"] = post_form(voter, "/b/review/", {"code": codes[0]}).content.decode()
+    pages["refused"] = post_form(voter, "/b/", {"code": codes[9]}).content.decode()
     services.ballot_cast(
         raw=codes[0], choices={int(k[1:]): v for k, v in full_choices(cast.session).items()}
     )

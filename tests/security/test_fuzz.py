@@ -12,7 +12,7 @@ from ballots import services
 from ballots.models import Ballot, CountSheet, Mark, TallyCount, VoterCode
 from ballots.tally_file import parse_tally_file
 from sessions.imports import parse_voter_file
-from tests.factories import fill_session, make_session, open_session
+from tests.factories import fill_session, make_session, open_session, post_form
 
 FUZZ = settings(
     max_examples=60,
@@ -47,7 +47,7 @@ def test_random_ballots_get_a_4xx_or_count_whole(voting_session, payload, pick, 
     if use_real_code:
         data["code"] = [codes[pick]]
     client = Client()  # a fresh device each time: the guess throttle is tested elsewhere
-    response = client.post(reverse("ballots:cast"), data)
+    response = post_form(client, reverse("ballots:cast"), data)
     assert response.status_code < 500
     assert response.status_code in {302, 400, 403, 404, 409, 410, 429}
     ballots = Ballot.objects.filter(session=session).count()

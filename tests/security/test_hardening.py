@@ -18,7 +18,7 @@ from ballots.models import Ballot, Mark, VoterCode
 from results import services as result_services
 from sessions.audit_keys import current_key
 from sessions.models import AuditEvent, VotingSession
-from tests.factories import full_choices, open_session
+from tests.factories import full_choices, open_session, post_form
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
@@ -60,8 +60,8 @@ def test_verify_audit_notices_a_deleted_event(cast):
 def test_voters_never_write_to_the_audit_trail(client, cast):
     codes = open_session(cast.session, cast.secretariat)
     before = AuditEvent.objects.count()
-    client.post(reverse("ballots:cast"), {"code": codes[0], **full_choices(cast.session)})
-    client.post(reverse("ballots:start"), {"code": codes[9]})
+    post_form(client, reverse("ballots:cast"), {"code": codes[0], **full_choices(cast.session)})
+    post_form(client, reverse("ballots:start"), {"code": codes[9]})
     assert AuditEvent.objects.count() == before
 
 
@@ -69,7 +69,7 @@ def test_voters_never_write_to_the_audit_trail(client, cast):
 
 
 def _guess(client, code="7KQ2M-9XH4C-TD8WZ"):
-    return client.post(reverse("ballots:start"), {"code": code})
+    return post_form(client, reverse("ballots:start"), {"code": code})
 
 
 def test_a_device_is_locked_after_ten_wrong_codes_even_for_a_valid_one(client, cast):
@@ -80,7 +80,7 @@ def test_a_device_is_locked_after_ten_wrong_codes_even_for_a_valid_one(client, c
     assert locked.status_code == 429
     assert locked.context["reason"] == "throttled"
     other_device = Client()
-    assert other_device.post(reverse("ballots:start"), {"code": codes[0]}).status_code == 200
+    assert post_form(other_device, reverse("ballots:start"), {"code": codes[0]}).status_code == 200
 
 
 def test_a_brute_force_attempt_is_stopped_long_before_it_could_succeed(client, cast, monkeypatch):
@@ -100,7 +100,7 @@ def test_rotating_devices_from_one_address_hits_the_network_limit(cast, settings
         device = Client()
         for _ in range(5):
             _guess(device)
-    assert Client().post(reverse("ballots:start"), {"code": codes[0]}).status_code == 429
+    assert post_form(Client(), reverse("ballots:start"), {"code": codes[0]}).status_code == 429
 
 
 def test_honest_voters_behind_one_router_are_not_locked_out(cast):
@@ -109,7 +109,7 @@ def test_honest_voters_behind_one_router_are_not_locked_out(cast):
     for code in codes:
         device = Client()
         _guess(device)
-        assert device.post(reverse("ballots:start"), {"code": code}).status_code == 200
+        assert post_form(device, reverse("ballots:start"), {"code": code}).status_code == 200
 
 
 # --- Staff accounts ---------------------------------------------------------------------------
@@ -212,17 +212,17 @@ def test_a_database_failure_during_a_cast_asks_to_retry_and_counts_once(client, 
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(Mark.objects, "bulk_create", broken)
-    response = client.post(reverse("ballots:cast"), {"code": codes[0], **choices})
+    response = post_form(client, reverse("ballots:cast"), {"code": codes[0], **choices})
     assert response.status_code == 503
     assert response.context["reason"] == "unavailable"
     assert ("code", codes[0]) in response.context["retry"]
     assert not Ballot.objects.exists()
     assert VoterCode.objects.filter(state="used").count() == 0
     monkeypatch.undo()
-    retry = client.post(reverse("ballots:cast"), dict(response.context["retry"]))
+    retry = post_form(client, reverse("ballots:cast"), dict(response.context["retry"]))
     assert retry.status_code == 302
     assert Ballot.objects.count() == 1
-    again = client.post(reverse("ballots:cast"), dict(response.context["retry"]))
+    again = post_form(client, reverse("ballots:cast"), dict(response.context["retry"]))
     assert again.status_code == 409  # already recorded, never twice
 
 
