@@ -7,7 +7,6 @@ no person. When an entry is finished its ballots are rewritten in random order.
 from __future__ import annotations
 
 import datetime
-import random
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from sessions.services import audit_record, default_scope
 
 from .models import Ballot, CountSheet, Mark, PaperEntry, TallyCount
 from .services import BLANK
+from .storage import ballots_rewrite
 
 Status = VotingSession.Status
 Mode = VotingSession.Mode
@@ -130,33 +130,14 @@ def paper_ballot_remove(*, entry: PaperEntry, ballot_id: uuid.UUID) -> bool:
 def paper_entry_finish(*, actor: AbstractBaseUser, entry: PaperEntry) -> None:
     """Close a pass and rewrite its ballots in random order, so typing order is gone too."""
     locked, current = _lock_entry(entry)
-    groups = []
-    for ballot in Ballot.objects.filter(entry=current).prefetch_related("marks"):
-        groups.append(
-            (ballot.whole_invalid, [(m.candidate_id, m.level) for m in ballot.marks.all()])
-        )
-    random.SystemRandom().shuffle(groups)
-    Ballot.objects.filter(entry=current).delete()
-    new = [
-        Ballot(id=uuid.uuid4(), session=locked, entry=current, whole_invalid=invalid)
-        for invalid, _marks in groups
-    ]
-    Ballot.objects.bulk_create(new, batch_size=1000)
-    Mark.objects.bulk_create(
-        [
-            Mark(ballot=ballot, candidate_id=candidate_id, level=level)
-            for ballot, (_invalid, marks) in zip(new, groups, strict=True)
-            for candidate_id, level in marks
-        ],
-        batch_size=2000,
-    )
+    count = ballots_rewrite(Ballot.objects.filter(entry=current))
     PaperEntry.objects.filter(pk=current.pk).update(state=PaperEntry.State.DONE)
     audit_record(
         session=locked,
         actor=actor,
         action="paper_entry_finished",
         label=current.label,
-        count=len(groups),
+        count=count,
     )
 
 

@@ -23,6 +23,7 @@ import time
 import uuid
 
 from django.db import DatabaseError, connection
+from django.db.models import QuerySet
 
 from sessions.models import Voter, VotingSession
 
@@ -48,7 +49,7 @@ def rows_shuffle(session: VotingSession) -> None:
     Runs inside the caller's transaction, with the session and its codes locked.
     """
     shuffle = random.SystemRandom().shuffle
-    _ballots_rewrite(session, shuffle)
+    ballots_rewrite(Ballot.objects.filter(session=session), shuffle)
     codes = list(VoterCode.objects.filter(session=session))
     shuffle(codes)
     VoterCode.objects.filter(session=session).delete()
@@ -61,30 +62,41 @@ def rows_shuffle(session: VotingSession) -> None:
     Voter.objects.bulk_create(voters, batch_size=1000)
 
 
-def _ballots_rewrite(session: VotingSession, shuffle) -> None:
+def ballots_rewrite(ballots: QuerySet[Ballot], shuffle=None) -> int:
+    """Delete these ballots and their marks and insert them again in random order, new ids.
+
+    Each keeps its session, paper entry, whole-ballot flag and marks; only its id and its place
+    in storage change. Inside the caller's transaction. Returns how many were rewritten.
+    """
+    shuffle = shuffle or random.SystemRandom().shuffle
     marks: dict[uuid.UUID, list[tuple[int, str]]] = {}
-    for ballot_id, candidate_id, level in Mark.objects.filter(ballot__session=session).values_list(
+    for ballot_id, candidate_id, level in Mark.objects.filter(ballot__in=ballots).values_list(
         "ballot_id", "candidate_id", "level"
     ):
         marks.setdefault(ballot_id, []).append((candidate_id, level))
-    ballots = list(Ballot.objects.filter(session=session).values_list("id", "whole_invalid"))
-    groups = [(whole_invalid, marks.get(ballot_id, [])) for ballot_id, whole_invalid in ballots]
-    shuffle(groups)
-    Mark.objects.filter(ballot__session=session).delete()
-    Ballot.objects.filter(session=session).delete()
+    rows = [
+        (session_id, entry_id, whole_invalid, marks.get(ballot_id, []))
+        for ballot_id, session_id, entry_id, whole_invalid in ballots.values_list(
+            "id", "session_id", "entry_id", "whole_invalid"
+        )
+    ]
+    shuffle(rows)
+    Mark.objects.filter(ballot__in=ballots).delete()
+    ballots.delete()
     new_ballots = [
-        Ballot(id=uuid.uuid4(), session=session, whole_invalid=whole_invalid)
-        for whole_invalid, _marks in groups
+        Ballot(id=uuid.uuid4(), session_id=session_id, entry_id=entry_id, whole_invalid=invalid)
+        for session_id, entry_id, invalid, _marks in rows
     ]
     Ballot.objects.bulk_create(new_ballots, batch_size=1000)
     Mark.objects.bulk_create(
         [
             Mark(ballot=ballot, candidate_id=candidate_id, level=level)
-            for ballot, (_whole_invalid, group) in zip(new_ballots, groups, strict=True)
+            for ballot, (*_ballot, group) in zip(new_ballots, rows, strict=True)
             for candidate_id, level in group
         ],
         batch_size=2000,
     )
+    return len(rows)
 
 
 def storage_compact() -> bool:
