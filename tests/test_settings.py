@@ -115,3 +115,28 @@ def test_static_files_come_from_our_own_server_not_a_cdn(client, db):
     page = client.get(reverse("login")).content.decode()
     assert "bootstrap" in page
     assert "//cdn" not in page and "https://" not in page.split("<body")[0]
+
+
+def test_manage_py_after_make_run_uses_the_audit_key_make_run_kept(tmp_path):
+    """Without AUDIT_KEY, a development checkout signs with var/audit_key if make run made one."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    project = tmp_path / "project"
+    shutil.copytree(root / "tinnhiem", project / "tinnhiem")
+    (project / "var").mkdir()
+    (project / "var" / "audit_key").write_text("k" * 40 + "\n")
+    code = "from django.conf import settings; print(settings.AUDIT_KEY)"
+    env = {"PATH": "/usr/bin:/bin", "DEBUG": "true", "DJANGO_SETTINGS_MODULE": "tinnhiem.settings"}
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=project,
+        env={**env, "PYTHONPATH": f"{project}:{root}"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "k" * 40

@@ -266,6 +266,9 @@ VOTER_CODE_KEY = env_secret("VOTER_CODE_KEY", "") or ""
 # a key derived from SECRET_KEY would make every chain unverifiable when SECRET_KEY is rotated.
 # Old keys (after a rotation) still verify the events they signed: docs/deployment.md.
 AUDIT_KEY = env_secret("AUDIT_KEY", "") or ""
+# After `make run`, manage.py in the same checkout signs and verifies with the key make run kept.
+if not AUDIT_KEY and DEBUG and (BASE_DIR / "var" / "audit_key").is_file():
+    AUDIT_KEY = (BASE_DIR / "var" / "audit_key").read_text().strip()
 if not DEBUG and len(AUDIT_KEY) < 32:
     raise ImproperlyConfigured(
         "AUDIT_KEY (32 characters or more) must be set when DEBUG is off (see .env.example)."
