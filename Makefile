@@ -28,7 +28,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: export AUDIT_KEY_FILE ?= var/audit_key
 run: install
 	@mkdir -p var
-	@test -s $(AUDIT_KEY_FILE) || $(PY) -c "import secrets; print(secrets.token_urlsafe(48))" > $(AUDIT_KEY_FILE)
+	@test -s $(AUDIT_KEY_FILE) || (umask 077; $(PY) -c "import secrets; print(secrets.token_urlsafe(48))" > $(AUDIT_KEY_FILE))
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
@@ -36,7 +36,7 @@ run: install
 	@echo ""
 	@echo "  tinnhiem is running: open http://$(HOST):$(PORT)/ and sign in with a demo account above."
 	@echo ""
-	@test -s var/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	@test -s var/secret_key || (umask 077; $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key)
 	DEBUG=false SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS=$${ALLOWED_HOSTS:-$(HOST),localhost,127.0.0.1} \
 		$(VENV)/bin/gunicorn tinnhiem.wsgi -c gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 

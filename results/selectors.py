@@ -8,7 +8,7 @@ from sessions.access import AnyUser, sessions_for
 from sessions.models import Candidate, Official, VotingSession
 
 from .access import COUNTED, can_see_results
-from .frozen import session_result
+from .frozen import AlteredRecord, session_result
 from .tally import CandidateResult, SessionResult
 
 SORTS = {"order", "name", "high", "medium", "low", "yes", "no", "invalid"}
@@ -36,12 +36,17 @@ def sorted_lines(result: SessionResult, key: str, *, descending: bool) -> list[C
 @dataclass(frozen=True)
 class OfficialResult:
     session: VotingSession
-    line: CandidateResult
+    line: CandidateResult | None  # None: the certified record failed its check
     denominator: int
+    altered: bool = False
 
 
 def official_history(user: AnyUser, official: Official) -> list[OfficialResult]:
-    """Every session this official was rated in whose results the user may see, newest first."""
+    """Every session this official was rated in whose results the user may see, newest first.
+
+    A session whose certified record fails its check keeps its row, marked altered and without
+    figures (logged by session_result), so one bad record does not hide the others.
+    """
     history = []
     candidacies = (
         Candidate.objects.filter(official=official, excluded=False, session__status__in=COUNTED)
@@ -52,7 +57,11 @@ def official_history(user: AnyUser, official: Official) -> list[OfficialResult]:
         session = candidacy.session
         if not can_see_results(user, session):
             continue
-        result = session_result(session)
+        try:
+            result = session_result(session)
+        except AlteredRecord:
+            history.append(OfficialResult(session, None, 0, altered=True))
+            continue
         line = next(line for line in result.candidates if line.candidate.pk == candidacy.pk)
         history.append(OfficialResult(session, line, result.denominator))
     return history
@@ -62,12 +71,18 @@ def official_history(user: AnyUser, official: Official) -> list[OfficialResult]:
 class OverviewRow:
     session: VotingSession
     result: SessionResult | None  # None while voting has not closed
+    altered: bool = False  # the certified record failed its check (logged): no figures shown
 
 
 def overview(user: AnyUser) -> list[OverviewRow]:
     """Every session the user reads (a leader: the bodies below too), with who fell in a band."""
     rows = []
     for session in sessions_for(user).order_by("-date", "-pk"):
-        result = session_result(session) if can_see_results(user, session) else None
-        rows.append(OverviewRow(session, result))
+        if not can_see_results(user, session):
+            rows.append(OverviewRow(session, None))
+            continue
+        try:
+            rows.append(OverviewRow(session, session_result(session)))
+        except AlteredRecord:
+            rows.append(OverviewRow(session, None, altered=True))
     return rows

@@ -167,6 +167,39 @@ def audit_head(session: VotingSession) -> AuditHead:
     return AuditHead(count=events.count(), hash=last or "")
 
 
+@dataclass(frozen=True)
+class PrintedHead:
+    """A head some document printed, as the trail itself recorded it (e.g. in the minutes)."""
+
+    event: AuditEvent  # the event that recorded it: results certified
+    count: int
+    hash: str
+    matches: bool  # the trail's event no. `count` still ends at that hash
+
+    @property
+    def short(self) -> str:
+        return self.hash[:16]
+
+
+def audit_printed_heads(session: VotingSession) -> list[PrintedHead]:
+    """Every head recorded in the trail as printed on paper, checked against the trail now.
+
+    The minutes print the trail as it stood when they were rendered, and the certification
+    event (signed like every event) records the same count and head: the trail's event of that
+    number must still carry that hash, whatever was cut or rewritten after it.
+    """
+    events = list(AuditEvent.objects.filter(session=session).order_by("pk"))
+    printed = []
+    for event in events:
+        detail = event.detail or {}
+        count, head = detail.get("audit_events"), detail.get("audit_head")
+        if not isinstance(count, int) or not isinstance(head, str) or not head:
+            continue
+        at = events[count - 1].hash if 0 < count <= len(events) else ""
+        printed.append(PrintedHead(event, count, head, hmac.compare_digest(at, head)))
+    return printed
+
+
 BREAK_REASONS = {
     "link": gettext_noop(
         "does not follow the event before it: an event was removed, inserted or reordered"

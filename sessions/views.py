@@ -134,6 +134,7 @@ def _audit_context(request: HttpRequest, session: VotingSession) -> dict[str, An
     context = _tab_context(request, session, "audit")
     context["events"] = selectors.session_audit(session)
     context["head"] = selectors.audit_head(session)
+    context["printed_heads"] = selectors.audit_printed_heads(session)
     context["can_check"] = can(request.user, session, Need.RUN)
     return context
 

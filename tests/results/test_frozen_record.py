@@ -271,8 +271,14 @@ def test_an_altered_frozen_result_is_refused_with_a_clear_page_and_a_log_line(
         caplog.clear()
         with caplog.at_level(logging.ERROR, logger="results.frozen"):
             response = client.get(url)
-        assert response.status_code == 409, name
         assert "Người Khác" not in response.content.decode()
+        assert [r.levelname for r in caplog.records] == ["ERROR"], name
+        if name in ("official", "overview"):
+            # Pages over many sessions keep the others and flag this one, without figures.
+            assert response.status_code == 200, name
+            assert "không khớp với mã kiểm tra: không hiển thị" in response.content.decode()
+            continue
+        assert response.status_code == 409, name
         if name == "api":
             assert "fingerprint" in response.json()["error"] or "dấu" in response.json()["error"]
         else:

@@ -240,3 +240,40 @@ def test_the_announcement_fingerprint_is_recorded_and_backfilled_by_the_migratio
     Certification.objects.update(announcement_sha256="0" * 64)
     backfill_migration.backfill(apps, None)
     assert Certification.objects.get(pk=certification.pk).announcement_sha256 == digest
+
+
+# --- The printed head, where staff and operators can compare it -------------------------------
+
+
+def test_the_audit_page_shows_the_head_printed_in_the_minutes_and_that_it_still_matches(
+    client, certified
+):
+    session = certified.session
+    event = _certified_event(session)
+    pdf = _pdf_text(bytes(Certification.objects.get(session=session).minutes_pdf))
+    short = event.detail["audit_head"][:16]
+    assert short in pdf
+    client.force_login(certified.committee)
+    page = client.get(reverse("votesessions:audit", args=[session.pk])).content.decode()
+    assert f"{event.detail['audit_events']} sự kiện, mã kiểm tra cuối chuỗi {short}" in page
+    assert "Nhật ký vẫn khớp với mã này" in page
+    AuditEvent.objects.filter(pk=AuditEvent.objects.filter(session=session).first().pk).delete()
+    page = client.get(reverse("votesessions:audit", args=[session.pk])).content.decode()
+    assert "Nhật ký không còn khớp với mã này" in page
+
+
+def test_verify_audit_prints_the_head_printed_in_the_minutes_and_finds_a_session_by_public_id(
+    certified,
+):
+    session = certified.session
+    event = _certified_event(session)
+    status, out = _verify("--session", session.public_id)
+    assert status == 0, out
+    short = event.detail["audit_head"][:16]
+    assert f"printed in the minutes: {event.detail['audit_events']} events, head {short}" in out
+    assert _verify("--session", str(session.pk))[1] == out
+
+
+def test_verify_audit_refuses_a_session_that_does_not_exist(certified):
+    with pytest.raises(CommandError, match="No session '999999'"):
+        call_command("verify_audit", "--session", "999999", stdout=io.StringIO())
