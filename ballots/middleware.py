@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,6 +33,8 @@ REFUSALS = {
 class VoterBodyLimitMiddleware:
     """Refuse a voter request whose body is large, of another type, or of unknown length.
 
+    Any other request from someone not signed in (no session cookie) is held to the same size.
+
     It runs before any middleware's process_view, so before CsrfViewMiddleware (which reads
     request.POST for its token) or the view parse a single byte: a 50 MB multipart upload to an
     anonymous page is answered from its headers. Listed before CsrfViewMiddleware all the same.
@@ -43,12 +46,18 @@ class VoterBodyLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(reverse("ballots:start")):
             status = self._refusal(request)
-            if status is not None:
-                return self._refuse(request, status)
+        elif settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # Nobody signed in (the sign-in page, the language switch, the public pages): no
+            # form there is large either, and CsrfViewMiddleware would parse any upload.
+            status = self._refusal(request, any_type=True)
+        else:
+            status = None
+        if status is not None:
+            return self._refuse(request, status)
         return self.get_response(request)
 
     @staticmethod
-    def _refusal(request: HttpRequest) -> int | None:
+    def _refusal(request: HttpRequest, *, any_type: bool = False) -> int | None:
         meta = request.META
         if "HTTP_TRANSFER_ENCODING" in meta:
             return 411  # a chunked body of any size: say how long it is, or send none
@@ -61,7 +70,7 @@ class VoterBodyLimitMiddleware:
         if length > MAX_BODY:
             return 413
         content_type = meta.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
-        if length and content_type != FORM:
+        if length and content_type != FORM and not any_type:
             return 415
         return None
 

@@ -143,3 +143,29 @@ def test_a_browser_form_passes_and_other_pages_keep_multipart(client, voting):
     assert client.post(reverse("ballots:cast"), data, content_type=FORM).status_code == 302
     # Multipart elsewhere (the staff's file imports) is not this rule's business.
     assert Client().post(reverse("login"), {"username": "x", "password": "y"}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["login", "set_language", "results:public_list"])
+def test_a_large_upload_from_someone_not_signed_in_is_refused_unread_anywhere(client, name):
+    client.cookies["csrftoken"] = "x" * 32  # CsrfViewMiddleware would parse the body for it
+    response, body = _post(
+        client,
+        reverse(name),
+        content_type="multipart/form-data; boundary=BoUnDaRy",
+        length=50 * MB,
+    )
+    assert response.status_code == 413
+    assert body.read_bytes == 0
+
+
+def test_signed_in_staff_may_still_upload_files_larger_than_a_ballot(client, cast):
+    client.force_login(cast.secretariat)
+    length = middleware.MAX_BODY + 1
+    response = client.generic(
+        "POST",
+        reverse("votesessions:dashboard"),
+        b"",
+        content_type="multipart/form-data; boundary=BoUnDaRy",
+        **{"wsgi.input": Untouchable(allowed=length), "CONTENT_LENGTH": str(length)},
+    )
+    assert response.status_code == 200  # reached the page: staff uploads keep their own limits
