@@ -10,6 +10,7 @@ import datetime
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -24,7 +25,7 @@ from sessions.services import audit_record, default_scope
 
 from .models import Ballot, CountSheet, Mark, PaperEntry, TallyCount
 from .services import BLANK
-from .storage import ballots_rewrite
+from .storage import ballots_rewrite, close_horizon, storage_compact
 
 Status = VotingSession.Status
 Mode = VotingSession.Mode
@@ -131,6 +132,8 @@ def paper_entry_finish(*, actor: AbstractBaseUser, entry: PaperEntry) -> None:
     """Close a pass and rewrite its ballots in random order, so typing order is gone too."""
     locked, current = _lock_entry(entry)
     count = ballots_rewrite(Ballot.objects.filter(entry=current))
+    # The typing order's old row versions go the way of the close's (storage.py).
+    transaction.on_commit(partial(storage_compact, before=close_horizon()))
     PaperEntry.objects.filter(pk=current.pk).update(state=PaperEntry.State.DONE)
     audit_record(
         session=locked,

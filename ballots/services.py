@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -263,7 +264,7 @@ def session_close(
     storage.rows_shuffle(locked)
     VotingSession.objects.filter(pk=locked.pk).update(status=Status.CLOSED)
     audit_record(session=locked, actor=actor, action="voting_closed", cast=cast, issued=issued)
-    transaction.on_commit(storage.storage_compact)
+    transaction.on_commit(partial(storage.storage_compact, before=storage.close_horizon()))
     session.status = Status.CLOSED
     return True
 

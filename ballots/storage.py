@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
 import uuid
 
@@ -99,17 +100,27 @@ def ballots_rewrite(ballots: QuerySet[Ballot], shuffle=None) -> int:
     return len(rows)
 
 
-def storage_compact() -> bool:
+def close_horizon() -> int | None:
+    """The current transaction's id (PostgreSQL): row versions it deleted must not survive."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()::text")
+        return int(cursor.fetchone()[0])
+
+
+def storage_compact(*, before: int | None = None) -> bool:
     """Rewrite the secret tables' files so no old row version survives. True when done.
 
-    Must run outside any transaction (after the close has committed). Idempotent: an operator
-    reruns it with `manage.py compact_storage` if the close's own run was interrupted.
+    `before`: the closing transaction's id (close_horizon()); default: now. Must run outside
+    any transaction (after the close has committed). Idempotent: an operator reruns it with
+    `manage.py compact_storage` if the close's own run was interrupted or incomplete.
     """
     if connection.in_atomic_block:
         raise RuntimeError("storage_compact() must run outside a transaction")
     try:
         if connection.vendor == "postgresql":
-            return _postgresql_compact()
+            return _postgresql_compact(before)
         if connection.vendor == "sqlite":
             return _sqlite_compact()
     except DatabaseError:
@@ -118,7 +129,22 @@ def storage_compact() -> bool:
     return True
 
 
-def _postgresql_compact() -> bool:
+# Whoever still sees the old row versions: a transaction whose snapshot is older than the close
+# (a report, a backup, autovacuum's ANALYZE), or a replication slot. VACUUM FULL copies a
+# version such a snapshot may still see into the new file, order and transaction id included.
+HOLDERS = """
+    SELECT pid FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()
+      AND backend_xmin IS NOT NULL AND age(backend_xmin) >= age(%(xid)s::xid)
+    UNION ALL
+    SELECT 0 FROM pg_replication_slots
+    WHERE xmin IS NOT NULL AND age(xmin) >= age(%(xid)s::xid)
+"""
+HORIZON_WAIT = 30.0  # seconds a close waits for them before it gives up and says so
+KEPT = re.compile(r"(\d+) dead row versions cannot be removed yet")
+
+
+def _postgresql_compact(before: int | None) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT relname FROM pg_class WHERE relname = ANY(%s) "
@@ -133,13 +159,50 @@ def _postgresql_compact() -> bool:
                 ", ".join(foreign),
             )
             return False
+        if before is None:
+            cursor.execute("SELECT pg_current_xact_id()::text")
+            before = int(cursor.fetchone()[0])
+        holders = _wait_for_horizon(cursor, before)
+        if holders:
+            logger.error(
+                "storage compaction not done: other transactions (pids %s) still see the "
+                "voting day's row versions after %d s; run manage.py compact_storage once "
+                "they have ended (docs/deployment.md)",
+                ", ".join(map(str, holders)),
+                HORIZON_WAIT,
+            )
+            return False
         cursor.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+        notices = connection.connection.notices
+        kept = 0
         try:
             for table in SECRET_TABLES:
-                _retry(cursor, f'VACUUM (FULL, ANALYZE) "{table}"')
+                notices.clear()
+                _retry(cursor, f'VACUUM (FULL, ANALYZE, VERBOSE) "{table}"')
+                # A second guard (the server's messages in English): versions it had to keep.
+                kept += sum(int(n) for notice in notices for n in KEPT.findall(notice))
         finally:
+            notices.clear()
             cursor.execute("RESET lock_timeout")
+        if kept:
+            logger.error(
+                "storage compaction incomplete: %d old row versions were still visible to "
+                "another transaction; run manage.py compact_storage",
+                kept,
+            )
+            return False
     return True
+
+
+def _wait_for_horizon(cursor, before: int) -> list[int]:
+    xid = str(before % 2**32)  # pg_stat_activity shows 32-bit ids
+    deadline = time.monotonic() + HORIZON_WAIT
+    while True:
+        cursor.execute(HOLDERS, {"xid": xid})
+        holders = sorted({row[0] for row in cursor.fetchall()})
+        if not holders or time.monotonic() > deadline:
+            return holders
+        time.sleep(0.2)
 
 
 def _retry(cursor, statement: str) -> None:

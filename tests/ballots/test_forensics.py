@@ -9,16 +9,20 @@ order that follows check-in or cast order may be left.
 
 from __future__ import annotations
 
+import io
 import itertools
+import logging
 import random
+import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
-from ballots import services
+from ballots import services, storage
 from ballots.models import Ballot, Mark, VoterCode
 from ballots.storage import SECRET_TABLES
 from sessions import services as session_services
@@ -53,7 +57,7 @@ def _xmin(table: str, column: str, value) -> int | None:
         return int(cursor.fetchone()[0])
 
 
-def _vote_one_by_one(cast) -> Recorded:
+def _vote_one_by_one(cast, *, close: bool = True) -> Recorded:
     session = fill_session(
         make_session(cast.org, cast.secretariat),
         cast.secretariat,
@@ -97,7 +101,8 @@ def _vote_one_by_one(cast) -> Recorded:
         seen.xids.add(_xmin("ballots_ballot", "id", ballot_id))
         seen.xids.add(_xmin("ballots_votercode", "code_hash", digest))
     assert len(seen.checkin_order) == VOTERS
-    assert services.session_close(actor=cast.secretariat, session=session)
+    if close:
+        assert services.session_close(actor=cast.secretariat, session=session)
     return seen
 
 
@@ -204,9 +209,8 @@ def _pages(relation: str) -> list[bytes]:
         return pages
 
 
-def test_after_close_no_page_of_any_secret_relation_holds_a_pre_close_ballot_or_xid(cast_tx):
-    _postgresql_superuser()
-    seen = _vote_one_by_one(cast_tx)
+def _pre_close_traces(seen: Recorded) -> tuple[list, set[int]]:
+    """Pre-close ballot ids found in any page, and pre-close transaction ids on any tuple."""
     relations = _relations()
     names = {name for name, _kind in relations}
     assert {"ballots_ballot", "ballots_mark", "ballots_votercode", "votesessions_voter"} <= names
@@ -232,8 +236,67 @@ def test_after_close_no_page_of_any_secret_relation_holds_a_pre_close_ballot_or_
                     for xmin, xmax in cursor.fetchall():
                         tuple_xids |= {int(x) for x in (xmin, xmax) if x is not None}
     assert len(seen.ballot_ids) == VOTERS and None not in seen.xids
-    assert found == []
-    assert tuple_xids & seen.xids == set()
+    return found, tuple_xids & seen.xids
+
+
+def test_after_close_no_page_of_any_secret_relation_holds_a_pre_close_ballot_or_xid(cast_tx):
+    _postgresql_superuser()
+    seen = _vote_one_by_one(cast_tx)
+    assert _pre_close_traces(seen) == ([], set())
+
+
+class _OldSnapshot:
+    """Another connection in a transaction whose snapshot predates the close (a report)."""
+
+    def __enter__(self):
+        import psycopg2
+
+        settings = connection.settings_dict
+        self.conn = psycopg2.connect(
+            dbname=settings["NAME"],
+            user=settings["USER"],
+            host=settings["HOST"],
+            port=settings["PORT"] or 5432,
+            password=settings["PASSWORD"] or None,
+        )
+        self.conn.set_session(isolation_level="REPEATABLE READ")
+        with self.conn.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM ballots_ballot")
+        return self
+
+    def end(self) -> None:
+        self.conn.rollback()
+
+    def __exit__(self, *exc) -> None:
+        self.conn.close()
+
+
+def test_a_snapshot_older_than_the_close_is_waited_for_and_nothing_survives(cast_tx):
+    _postgresql_superuser()
+    seen = _vote_one_by_one(cast_tx, close=False)
+    with _OldSnapshot() as report:
+        timer = threading.Timer(1.5, report.end)  # the report ends while the close waits
+        timer.start()
+        assert services.session_close(actor=cast_tx.secretariat, session=seen.session)
+        timer.join()
+    assert _pre_close_traces(seen) == ([], set())
+
+
+def test_a_snapshot_outlasting_the_wait_is_logged_and_compact_storage_finishes(
+    cast_tx, caplog, monkeypatch
+):
+    _postgresql_superuser()
+    monkeypatch.setattr(storage, "HORIZON_WAIT", 0.5)
+    seen = _vote_one_by_one(cast_tx, close=False)
+    with _OldSnapshot() as report:
+        with caplog.at_level(logging.ERROR, logger="ballots.storage"):
+            assert services.session_close(actor=cast_tx.secretariat, session=seen.session)
+        report.end()
+    assert "storage compaction not done" in caplog.text
+    found, xids = _pre_close_traces(seen)
+    assert found and xids  # what the close could not yet rewrite: hence the ERROR
+    call_command("compact_storage", stdout=io.StringIO())
+    assert _pre_close_traces(seen) == ([], set())
 
 
 def test_after_close_the_sessions_secret_rows_carry_one_transaction_id(cast_tx):
