@@ -11,6 +11,8 @@ others is an order. So:
   `/sessions/3/desk/*/check-in/`.
 - Query strings are logged as `?*`: the desk's search is a person's name, typed just before the
   check-in.
+- Response sizes are logged as `-`: the desk page after a check-in names who is present, so
+  its size alone could tell whom a check-in was for.
 
 `AccessLogger` applies this to gunicorn's access and error logs (gunicorn.conf.py);
 `VoterPrivacyFilter` to Django's own log records (settings.LOGGING). A server error on a voter
@@ -94,6 +96,7 @@ class AccessLogger(glogging.Logger):
         "{path_info}e",
         "{http_referer}e",
     )
+    SIZE_ATOMS = ("b", "B", "{content-length}o", "{content_length}e")
     SECRET_ATOMS = ("{cookie}i", "{authorization}i", "{http_cookie}e", "{http_authorization}e")
 
     def setup(self, cfg: Any) -> None:
@@ -117,4 +120,8 @@ class AccessLogger(glogging.Logger):
         for key in self.SECRET_ATOMS:
             if key in atoms:
                 atoms[key] = HIDDEN
+        # A page's size can name who it shows: the desk after a check-in says who is present.
+        for key in self.SIZE_ATOMS:
+            if key in atoms:
+                atoms[key] = "-"
         return atoms
