@@ -74,10 +74,17 @@ def frozen_document(result: SessionResult) -> dict[str, Any]:
     """What certification freezes: the results document as certified, in Vietnamese (the legal
     language of the record, whatever the language of the certifying browser), without the
     session's status, which still moves (certified ⇄ published) and is read from the live
-    session row whenever the document is served."""
+    session row whenever the document is served; with the ids linking each line to its
+    candidate and official (not in the API's document)."""
     with translation.override("vi"):
         document = result_json(result)
     del document["session"]["status"]
+    # Which line is whose, by id: the pages link a line to the live candidate and official, so
+    # a line re-pointed or reordered in the database afterwards no longer fits the record.
+    document["links"] = [
+        {"candidate": line.candidate.pk, "official": line.candidate.official_id}
+        for line in result.candidates
+    ]
     return document
 
 

@@ -16,13 +16,13 @@ at certification is refused (`FrozenDocumentMismatch`, a 409 page too) and logge
 from __future__ import annotations
 
 import hashlib
-import hmac
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.utils import translation
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -95,17 +95,18 @@ def _certified_document(session: VotingSession) -> dict[str, Any]:
         .first()
     )
     if certification is None:
-        raise _refuse(session, "no certification row")
+        raise refuse(session, "no certification row")
     document = certification.result
     if not isinstance(document, dict) or not certification.result_sha256:
-        raise _refuse(session, "no frozen result stored")
+        raise refuse(session, "no frozen result stored")
     actual = documents.sha256(documents.canonical_json(document))
     if actual != certification.result_sha256:
-        raise _refuse(session, f"SHA-256 {actual} differs from {certification.result_sha256}")
+        raise refuse(session, f"SHA-256 {actual} differs from {certification.result_sha256}")
     return document
 
 
-def _refuse(session: VotingSession, reason: str) -> AlteredRecord:
+def refuse(session: VotingSession, reason: str) -> AlteredRecord:
+    """Log why a certified record is not served; the exception to raise (or not)."""
     logger.error(
         "Refusing to serve the certified results of session %s (%s): %s",
         session.pk,
@@ -128,7 +129,7 @@ def _rebuild(session: VotingSession, document: dict[str, Any]) -> SessionResult:
     )
     lines = document["candidates"]
     if len(ids) != len(lines):
-        raise _refuse(session, "the frozen result and the session's list differ in length")
+        raise refuse(session, "the frozen result and the session's list differ in length")
     candidates = []
     for (pk, official_id), line in zip(ids, lines, strict=True):
         person = FrozenCandidate(pk, official_id, FrozenOfficial(line["name"]), line["position"])
@@ -167,17 +168,19 @@ def _rebuild(session: VotingSession, document: dict[str, Any]) -> SessionResult:
 def session_result(session: VotingSession) -> SessionResult:
     """The result to show: computed while closed, the verified frozen one once certified."""
     if session.status not in FROZEN:
+        if certified_elsewhere(session):
+            raise refuse(session, "the trail records a certification that is no longer there")
         return result_compute(session)
     document = _certified_document(session)
     try:
         result = _rebuild(session, document)
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
-        raise _refuse(session, f"the frozen result cannot be read ({exc!r})") from exc
+        raise refuse(session, f"the frozen result cannot be read ({exc!r})") from exc
     # The rebuilt result must give back exactly the certified document: this also checks that
     # the session's own details (title, organization, date, regime…) shown beside the figures
     # are still those of the record.
     if documents.frozen_document(result) != document:
-        raise _refuse(session, "the frozen result does not match the session it belongs to")
+        raise refuse(session, "the frozen result does not match the session it belongs to")
     return result
 
 
@@ -224,7 +227,7 @@ def _matches(certification: Certification, kind: str) -> tuple[bytes, bool]:
     blob_field, sha_field = DOCUMENTS[kind]
     data = bytes(getattr(certification, blob_field))
     recorded = getattr(certification, sha_field)
-    return data, hmac.compare_digest(hashlib.sha256(data).hexdigest(), recorded)
+    return data, constant_time_compare(hashlib.sha256(data).hexdigest(), recorded)
 
 
 def verified_blob(certification: Certification, kind: str) -> bytes:
@@ -245,12 +248,72 @@ def mismatched(certification: Certification) -> list[str]:
     return [kind for kind in DOCUMENTS if not _matches(certification, kind)[1]]
 
 
+RESULT_ACTIONS = ("results_certified", "results_published", "results_unpublished")
+
+
+def _status_problems(session: VotingSession) -> list[str]:
+    """The session's status and scope against what the (keyed) trail says was done to it.
+
+    Undoing a certification, or publishing, by writing to the database leaves a status the
+    trail contradicts: certified with no certification, published with no publication.
+    """
+    acts = list(
+        session.audit_events.filter(action__in=RESULT_ACTIONS)
+        .order_by("pk")
+        .values_list("action", "detail")
+    )
+    certified = any(action == "results_certified" for action, _detail in acts)
+    publications = [(a, d) for a, d in acts if a != "results_certified"]
+    published = bool(publications) and publications[-1][0] == "results_published"
+    problems = []
+    if certified and session.status not in FROZEN:
+        problems.append(
+            _("the trail records a certification, but the session is now “%(status)s”")
+            % {"status": session.get_status_display()}
+        )
+    if certified and not Certification.objects.filter(session=session).exists():
+        problems.append(_("the trail records a certification, but the certification is gone"))
+    if not certified and session.status in FROZEN:
+        problems.append(
+            _("the session is certified, but its audit trail has no certification event")
+        )
+    if session.status == Status.PUBLISHED and not published:
+        problems.append(_("the session is published, but the trail records no publication"))
+    if session.status == Status.CERTIFIED and published:
+        problems.append(_("the trail records a publication, but the session is not published"))
+    if session.status == Status.PUBLISHED and published:
+        scope = (publications[-1][1] or {}).get("scope")
+        if scope and scope != session.scope:
+            problems.append(
+                _("the session is published to “%(now)s”, but the trail says “%(then)s”")
+                % {"now": session.scope, "then": scope}
+            )
+    return problems
+
+
+def certified_elsewhere(session: VotingSession) -> bool:
+    """A closed session whose trail says it was certified: its certification was removed."""
+    return (
+        session.status == Status.CLOSED
+        and session.audit_events.filter(action="results_certified").exists()
+    )
+
+
 def session_problems(session: VotingSession) -> list[str]:
     """For verify_audit and the audit page (registered in results.apps)."""
+    status_problems = _status_problems(session)
     certification = Certification.objects.filter(session=session).first()
     if certification is None:
-        return []
-    problems = [
+        return status_problems
+    if session.status in FROZEN:
+        try:
+            session_result(session)  # names, ids and details must still fit the record
+        except AlteredRecord as exc:
+            status_problems.append(
+                _("the certified results no longer fit the session (%(reason)s)")
+                % {"reason": exc.reason}
+            )
+    problems = status_problems + [
         _("%(document)s: the stored copy does not match the SHA-256 recorded at certification")
         % {"document": LABELS[kind]}
         for kind in mismatched(certification)
@@ -265,9 +328,10 @@ def session_problems(session: VotingSession) -> list[str]:
         )
     event = session.audit_events.filter(action="results_certified").first()
     if event is None:
-        problems.append(
-            _("the session is certified, but its audit trail has no certification event")
-        )
+        if session.status not in FROZEN:  # else said above
+            problems.append(
+                _("the session is certified, but its audit trail has no certification event")
+            )
         return problems
     # The fingerprints recorded in the certification event are covered by the keyed chain: a
     # document swapped together with its recorded SHA-256 still disagrees with them.

@@ -8,7 +8,7 @@ from sessions.access import AnyUser, sessions_for
 from sessions.models import Candidate, Official, VotingSession
 
 from .access import COUNTED, can_see_results
-from .frozen import AlteredRecord, session_result
+from .frozen import AlteredRecord, refuse, session_result
 from .tally import CandidateResult, SessionResult
 
 SORTS = {"order", "name", "high", "medium", "low", "yes", "no", "invalid"}
@@ -63,6 +63,12 @@ def official_history(user: AnyUser, official: Official) -> list[OfficialResult]:
             history.append(OfficialResult(session, None, 0, altered=True))
             continue
         line = next(line for line in result.candidates if line.candidate.pk == candidacy.pk)
+        if line.candidate.official.full_name != official.full_name:
+            # Names on a certified record cannot be changed (services/registry.py): a name
+            # changed behind the application's back must not head someone else's results.
+            refuse(session, "the official's name differs from the certified record")
+            history.append(OfficialResult(session, None, 0, altered=True))
+            continue
         history.append(OfficialResult(session, line, result.denominator))
     return history
 

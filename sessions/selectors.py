@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -196,7 +196,7 @@ def audit_printed_heads(session: VotingSession) -> list[PrintedHead]:
         if not isinstance(count, int) or not isinstance(head, str) or not head:
             continue
         at = events[count - 1].hash if 0 < count <= len(events) else ""
-        printed.append(PrintedHead(event, count, head, hmac.compare_digest(at, head)))
+        printed.append(PrintedHead(event, count, head, constant_time_compare(at, head)))
     return printed
 
 
@@ -264,7 +264,7 @@ def audit_chain_check(session: VotingSession) -> ChainCheck:
             # A new key applies to new events: whoever still holds a retired key cannot add to
             # a chain the current key has already signed.
             reason = "retired_key"
-        elif not hmac.compare_digest(event.hash, event.compute_hash(key)):
+        elif not constant_time_compare(event.hash, event.compute_hash(key)):
             reason = "altered"
         seen_current = seen_current or event.key_id == current
         if reason:

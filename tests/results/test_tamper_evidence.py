@@ -140,10 +140,14 @@ def test_truncating_the_trail_and_the_certification_shows_against_the_paper_head
     printed = f"{event.detail['audit_events']} events, head {event.prev_hash[:16]}"
     _status, before = _verify("--session", str(certified.session.pk))
     # The insider removes the certification, its event, everything after it and the last event
-    # before it: nothing left in the database contradicts the shorter chain...
+    # before it, and marks the session closed: nothing left in the database contradicts the
+    # shorter chain...
     Certification.objects.filter(session=certified.session).delete()
     last_before = AuditEvent.objects.filter(session=certified.session, pk__lt=event.pk).last()
     AuditEvent.objects.filter(session=certified.session, pk__gte=last_before.pk).delete()
+    # (a session still marked published or certified would contradict the shorter trail)
+    assert _verify("--session", str(certified.session.pk))[0] == 1
+    VotingSession.objects.filter(pk=certified.session.pk).update(status="closed")
     status, after = _verify("--session", str(certified.session.pk))
     assert status == 0
     # ...but the count and head verify_audit prints no longer match those on the paper minutes.
@@ -277,3 +281,43 @@ def test_verify_audit_prints_the_head_printed_in_the_minutes_and_finds_a_session
 def test_verify_audit_refuses_a_session_that_does_not_exist(certified):
     with pytest.raises(CommandError, match="No session '999999'"):
         call_command("verify_audit", "--session", "999999", stdout=io.StringIO())
+
+
+# --- The session's status against the trail ---------------------------------------------------
+
+
+def test_undoing_a_certification_in_the_database_is_refused_and_fails_verify_audit(
+    client, certified
+):
+    session = certified.session
+    Certification.objects.filter(session=session).delete()
+    VotingSession.objects.filter(pk=session.pk).update(status="closed")
+    client.force_login(certified.committee)
+    assert client.get(reverse("results:page", args=[session.pk])).status_code == 409
+    status, out = _verify()
+    assert status == 1
+    assert "the trail records a certification, but the session is now" in out
+    assert "the certification is gone" in out
+
+
+def test_publishing_behind_the_trails_back_fails_verify_audit(certified):
+    session = certified.session
+    assert _verify()[0] == 0
+    VotingSession.objects.filter(pk=session.pk).update(scope="internal")
+    status, out = _verify()
+    assert status == 1 and "published to “internal”, but the trail says “public”" in out
+    VotingSession.objects.filter(pk=session.pk).update(scope="public")
+    AuditEvent.objects.filter(session=session, action="results_published").delete()
+    AuditEvent.objects.filter(session=session, action="results_certified").update(prev_hash="")
+    status, out = _verify()
+    assert status == 1 and "the trail records no publication" in out
+
+
+def test_a_recorded_fingerprint_that_is_not_hexadecimal_is_a_409_not_a_500(client, certified):
+    session = certified.session
+    Certification.objects.filter(session=session).update(minutes_sha256="é" * 64)
+    response = client.get(reverse("results:public_minutes", args=[session.public_id]))
+    assert response.status_code == 409
+    AuditEvent.objects.filter(session=session).update(hash="ư" * 64)
+    status, out = _verify()
+    assert status == 1 and "does not match" in out
