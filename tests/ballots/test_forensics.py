@@ -20,14 +20,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 
 from ballots import services, storage
 from ballots.models import Ballot, Mark, VoterCode
 from ballots.storage import SECRET_TABLES
 from sessions import services as session_services
 from sessions.models import Voter, VotingSession
-from tests.factories import fill_session, make_session
+from tests.factories import fill_session, full_choices, make_session, open_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -343,3 +343,33 @@ def test_after_close_the_sqlite_file_and_wal_hold_no_pre_close_ballot(cast_tx):
     assert len(seen.ballot_ids) == VOTERS
     assert found == []
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_a_close_while_another_session_votes_leaves_nothing_and_raises_no_alarm(cast_tx, caplog):
+    _postgresql_superuser()
+    seen = _vote_one_by_one(cast_tx, close=False)
+    other = cast_tx.other_session
+    codes = open_session(other, cast_tx.other_secretariat, codes=60, activate=60)
+    choices = {int(k[1:]): v for k, v in full_choices(other).items()}
+    stop = threading.Event()
+    cast_in_other: list[str] = []
+
+    def vote_elsewhere() -> None:
+        try:
+            for code in codes:
+                if stop.is_set():
+                    break
+                services.ballot_cast(raw=code, choices=choices)
+                cast_in_other.append(code)
+        finally:
+            connections.close_all()
+
+    voter = threading.Thread(target=vote_elsewhere)
+    voter.start()
+    with caplog.at_level(logging.WARNING, logger="ballots.storage"):
+        assert services.session_close(actor=cast_tx.secretariat, session=seen.session)
+    stop.set()
+    voter.join(timeout=60)
+    assert cast_in_other  # the other session really voted meanwhile
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert _pre_close_traces(seen) == ([], set())
