@@ -185,19 +185,17 @@ def _check_code(request: HttpRequest, raw: str):
     check = throttle.reserve(request)
     if check is None:
         raise BallotRefused("throttled")
+    counted = False  # only a guess keeps its check counted
     try:
-        ballot = services.ballot_open(raw)
+        return services.ballot_open(raw)
     except BallotRefused as refused:
         if refused.reason in GUESSES:
             throttle.record_failure(request, check)
-        else:
+            counted = True
+        raise
+    finally:
+        if not counted:
             throttle.release(check)
-        raise
-    except BaseException:
-        throttle.release(check)
-        raise
-    throttle.release(check)
-    return ballot
 
 
 def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:

@@ -301,34 +301,26 @@ def certified_elsewhere(session: VotingSession) -> bool:
 
 def session_problems(session: VotingSession) -> list[str]:
     """For verify_audit and the audit page (registered in results.apps)."""
-    status_problems = _status_problems(session)
+    problems = _status_problems(session)
     certification = Certification.objects.filter(session=session).first()
     if certification is None:
-        return status_problems
+        return problems
     if session.status in FROZEN:
         try:
-            session_result(session)  # names, ids and details must still fit the record
+            session_result(session)  # its SHA-256, and names, ids and details still fitting
         except AlteredRecord as exc:
-            status_problems.append(
+            problems.append(
                 _("the certified results no longer fit the session (%(reason)s)")
                 % {"reason": exc.reason}
             )
-    problems = status_problems + [
+    problems += [
         _("%(document)s: the stored copy does not match the SHA-256 recorded at certification")
         % {"document": LABELS[kind]}
         for kind in mismatched(certification)
     ]
-    result = certification.result
-    if not certification.result_sha256 or (
-        documents.sha256(documents.canonical_json(result)) != certification.result_sha256
-    ):
-        problems.append(
-            _("%(document)s: the stored copy does not match the SHA-256 recorded at certification")
-            % {"document": LABELS["result"]}
-        )
     event = session.audit_events.filter(action="results_certified").first()
     if event is None:
-        if session.status not in FROZEN:  # else said above
+        if session.status not in FROZEN:  # else _status_problems said so
             problems.append(
                 _("the session is certified, but its audit trail has no certification event")
             )

@@ -120,34 +120,38 @@ def registry_record(
 # from inside it (a durable block would refuse to nest). They are atomic on their own too.
 
 
+def _save(
+    *, actor: AbstractBaseUser, obj: Official | Organization, fields: Iterable[str] | None
+) -> None:
+    if obj.pk is None:
+        obj.full_clean()
+        obj.save()
+        registry_record(actor=actor, obj=obj, action=Action.ADDED, after=_values(obj, _fields(obj)))
+        return
+    changed = set(_fields(obj) if fields is None else fields)
+    if isinstance(obj, Official):
+        official_check_change(official=obj, fields=changed)
+    else:
+        organization_check_change(organization=obj, fields=changed)
+    before = type(obj).objects.filter(pk=obj.pk).values(*changed).first() if changed else {}
+    obj.full_clean()
+    obj.save()
+    if changed:
+        registry_record(
+            actor=actor,
+            obj=obj,
+            action=Action.CHANGED,
+            before=before,
+            after=_values(obj, changed),
+        )
+
+
 @transaction.atomic
 def official_save(
     *, actor: AbstractBaseUser, official: Official, fields: Iterable[str] | None = None
 ) -> Official:
     """Add an official, or change the given fields of one; recorded. See the module's rule."""
-    if official.pk is None:
-        official.full_clean()
-        official.save()
-        registry_record(
-            actor=actor,
-            obj=official,
-            action=Action.ADDED,
-            after=_values(official, _fields(official)),
-        )
-        return official
-    changed = set(_fields(official) if fields is None else fields)
-    official_check_change(official=official, fields=changed)
-    before = Official.objects.filter(pk=official.pk).values(*changed).first() if changed else {}
-    official.full_clean()
-    official.save()
-    if changed:
-        registry_record(
-            actor=actor,
-            obj=official,
-            action=Action.CHANGED,
-            before=before,
-            after=_values(official, changed),
-        )
+    _save(actor=actor, obj=official, fields=fields)
     return official
 
 
@@ -156,31 +160,7 @@ def organization_save(
     *, actor: AbstractBaseUser, organization: Organization, fields: Iterable[str] | None = None
 ) -> Organization:
     """Add an organization, or change the given fields of one; recorded. See the module's rule."""
-    if organization.pk is None:
-        organization.full_clean()
-        organization.save()
-        registry_record(
-            actor=actor,
-            obj=organization,
-            action=Action.ADDED,
-            after=_values(organization, _fields(organization)),
-        )
-        return organization
-    changed = set(_fields(organization) if fields is None else fields)
-    organization_check_change(organization=organization, fields=changed)
-    before = (
-        Organization.objects.filter(pk=organization.pk).values(*changed).first() if changed else {}
-    )
-    organization.full_clean()
-    organization.save()
-    if changed:
-        registry_record(
-            actor=actor,
-            obj=organization,
-            action=Action.CHANGED,
-            before=before,
-            after=_values(organization, changed),
-        )
+    _save(actor=actor, obj=organization, fields=fields)
     return organization
 
 
