@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from sessions import models as session_models
 from sessions.access import AnyUser, Need, can
 from sessions.models import Membership, Organization, VotingSession
 
 Status = VotingSession.Status
-COUNTED = (Status.CLOSED, Status.CERTIFIED, Status.PUBLISHED)
+COUNTED = session_models.COUNTED
 
 
 def _member_of_an_ancestor(user: AnyUser, session: VotingSession) -> bool:

@@ -283,15 +283,70 @@ class VotingSession(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%d/%m/%Y})"
 
+    # --- The life cycle, named (docs/architecture.md). Python and templates ask these; only
+    # sessions.services.transitions writes the status.
     @property
     def is_draft(self) -> bool:
+        """The lists may still be edited."""
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_ready(self) -> bool:
+        """Lists frozen, voting not yet opened."""
+        return self.status == self.Status.READY
+
+    @property
+    def is_open(self) -> bool:
+        """Voting (or paper counting) is under way."""
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        """Counted, not yet certified."""
+        return self.status == self.Status.CLOSED
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def lists_frozen(self) -> bool:
+        """Past draft: the voter and candidate lists can no longer change."""
+        return self.status != self.Status.DRAFT
+
+    @property
+    def desk_open(self) -> bool:
+        """The check-in desk works: ready or open."""
+        return self.status in DESK_OPEN
+
+    @property
+    def has_opened(self) -> bool:
+        """Voting has been opened at some point, so attendance is known."""
+        return self.status in HAS_OPENED
+
+    @property
+    def is_counted(self) -> bool:
+        """Voting is over: closed, certified or published."""
+        return self.status in COUNTED
+
+    @property
+    def is_certified(self) -> bool:
+        """The committee has certified the result (it may also be published)."""
+        return self.status in CERTIFIED
 
     def levels(self) -> list[tuple[str, str]]:
         """The boxes on this session's ballot, in printed order."""
         if self.procedure == self.Procedure.CONFIDENCE:
             return [("yes", _("Confidence")), ("no", _("No confidence"))]
         return [("high", _("High confidence")), ("medium", _("Confidence")), ("low", _("Low"))]
+
+
+Status = VotingSession.Status
+# Named groups of statuses, for queries (`status__in=COUNTED`) and the predicates above.
+DESK_OPEN = (Status.READY, Status.OPEN)
+HAS_OPENED = (Status.OPEN, Status.CLOSED, Status.CERTIFIED, Status.PUBLISHED)
+COUNTED = (Status.CLOSED, Status.CERTIFIED, Status.PUBLISHED)
+CERTIFIED = (Status.CERTIFIED, Status.PUBLISHED)
 
 
 class Candidate(models.Model):
