@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import list_views, views
 
 app_name = "votesessions"
 
@@ -13,44 +13,44 @@ urlpatterns = [
     path("sessions/<int:pk>/audit/check/", views.session_audit_check, name="audit_check"),
     path("sessions/<int:pk>/ready/", views.session_ready, name="ready"),
     path("sessions/<int:pk>/draft/", views.session_draft, name="draft"),
-    path("sessions/<int:pk>/candidates/", views.session_candidates, name="candidates"),
+    path("sessions/<int:pk>/candidates/", list_views.session_candidates, name="candidates"),
     path(
         "sessions/<int:pk>/candidates/<int:candidate_pk>/",
-        views.candidate_edit,
+        list_views.candidate_edit,
         name="candidate_edit",
     ),
     path(
         "sessions/<int:pk>/candidates/<int:candidate_pk>/move/",
-        views.candidate_move,
+        list_views.candidate_move,
         name="candidate_move",
     ),
     path(
         "sessions/<int:pk>/candidates/<int:candidate_pk>/remove/",
-        views.candidate_remove,
+        list_views.candidate_remove,
         name="candidate_remove",
     ),
-    path("sessions/<int:pk>/voters/", views.session_voters, name="voters"),
-    path("sessions/<int:pk>/voters/import/", views.voters_import, name="voters_import"),
+    path("sessions/<int:pk>/voters/", list_views.session_voters, name="voters"),
+    path("sessions/<int:pk>/voters/import/", list_views.voters_import, name="voters_import"),
     path(
         "sessions/<int:pk>/voters/import/confirm/",
-        views.voters_import_confirm,
+        list_views.voters_import_confirm,
         name="voters_import_confirm",
     ),
-    path("sessions/<int:pk>/voters/<int:voter_pk>/", views.voter_edit, name="voter_edit"),
+    path("sessions/<int:pk>/voters/<int:voter_pk>/", list_views.voter_edit, name="voter_edit"),
     path(
         "sessions/<int:pk>/voters/<int:voter_pk>/remove/",
-        views.voter_remove,
+        list_views.voter_remove,
         name="voter_remove",
     ),
-    path("sessions/<int:pk>/committee/", views.session_committee, name="committee"),
+    path("sessions/<int:pk>/committee/", list_views.session_committee, name="committee"),
     path(
         "sessions/<int:pk>/committee/<int:member_pk>/",
-        views.committee_edit,
+        list_views.committee_edit,
         name="committee_edit",
     ),
     path(
         "sessions/<int:pk>/committee/<int:member_pk>/remove/",
-        views.committee_remove,
+        list_views.committee_remove,
         name="committee_remove",
     ),
 ]
