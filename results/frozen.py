@@ -336,3 +336,40 @@ def session_problems(session: VotingSession) -> list[str]:
                 % {"document": LABELS[kind]}
             )
     return problems
+
+
+@dataclass(frozen=True)
+class Minutes:
+    pdf: bytes
+    kind: str  # "certified", "certified (re-rendered)" or "draft"
+    filename: str
+
+
+def session_minutes(
+    session: VotingSession, *, language: str = "vi", reading_copy: bool = False
+) -> Minutes:
+    """The minutes every page and command hands out, built in this one place.
+
+    Once certified: the stored PDF as signed, verified against its fingerprint; with
+    `reading_copy`, the frozen figures re-rendered (e.g. in English) with the certified
+    fingerprint and audit head. Before: a draft over the live figures, for the committee to check.
+    """
+    certification = Certification.objects.filter(session=session).first()
+    if certification is not None and not reading_copy:
+        return Minutes(
+            verified_blob(certification, "minutes"),
+            "certified",
+            f"bien-ban-kiem-phieu-{session.public_id}.pdf",
+        )
+    result = session_result(session)  # the frozen figures once certified
+    if certification is not None:
+        fingerprint = certification.ballot_set_sha256
+        head = documents.certified_audit_head(certification)
+        kind, name = "certified (re-rendered)", "bien-ban-kiem-phieu"
+    else:
+        fingerprint = documents.sha256(documents.ballot_set_csv(session, result))
+        head, kind, name = None, "draft", "du-thao-bien-ban"
+    pdf = documents.minutes_pdf(
+        result, ballot_set_sha256=fingerprint, audit_head=head, language=language
+    )
+    return Minutes(pdf, kind, f"{name}-{session.public_id}.pdf")

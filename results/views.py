@@ -22,9 +22,8 @@ from .access import (
     get_published_session,
     get_result_session_for_user,
 )
-from .frozen import result_document, session_result, verified_blob
+from .frozen import result_document, session_minutes, session_result, verified_blob
 from .models import Certification
-from .tally import result_compute
 
 Status = VotingSession.Status
 
@@ -118,22 +117,10 @@ def _frozen(session: VotingSession) -> Certification:
 
 @require_GET
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The certified minutes as signed; before certification, a draft for the committee."""
     session = get_result_session_for_user(request.user, pk)
-    certification = Certification.objects.filter(session=session).first()
-    if certification is not None:
-        return _file(
-            verified_blob(certification, "minutes"),
-            "application/pdf",
-            f"bien-ban-kiem-phieu-{session.public_id}.pdf",
-            inline=True,
-        )
-    # Not certified yet: a draft for the committee to check, marked as such.
-    result = result_compute(session)
-    ballot_set = documents.ballot_set_csv(session, result)
-    pdf = documents.minutes_pdf(
-        result, ballot_set_sha256=documents.sha256(ballot_set), language=request.LANGUAGE_CODE
-    )
-    return _file(pdf, "application/pdf", f"du-thao-bien-ban-{session.public_id}.pdf", inline=True)
+    found = session_minutes(session, language=request.LANGUAGE_CODE)
+    return _file(found.pdf, "application/pdf", found.filename, inline=True)
 
 
 @require_GET
