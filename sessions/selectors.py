@@ -56,18 +56,26 @@ def session_audit(session: VotingSession) -> list[AuditEvent]:
     return list(session.audit_events.select_related("actor").order_by("-pk"))
 
 
+def same_person(name: str, names: Iterable[str]) -> str | None:
+    """The first of `names` that is `name` under the committee rule, or None."""
+    wanted = normalize_name(name)
+    return next((other for other in names if normalize_name(other) == wanted), None)
+
+
+def rated_names(session: VotingSession) -> list[str]:
+    """The names of the people on this session's ballot (not those excluded from the rating)."""
+    return list(
+        session.candidates.filter(excluded=False).values_list("official__full_name", flat=True)
+    )
+
+
 def committee_conflicts(session: VotingSession) -> list[str]:
     """Names of committee members who are also rated in this session."""
-    rated = {
-        normalize_name(name)
-        for name in session.candidates.filter(excluded=False).values_list(
-            "official__full_name", flat=True
-        )
-    }
+    rated = rated_names(session)
     return [
         name
         for name in session.committee.values_list("full_name", flat=True)
-        if normalize_name(name) in rated
+        if same_person(name, rated)
     ]
 
 

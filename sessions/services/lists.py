@@ -16,7 +16,7 @@ from ..models import (
     Voter,
     VotingSession,
 )
-from ..selectors import normalize_name
+from ..selectors import rated_names, same_person
 from .common import (
     MSG_DUPLICATE_MEMBER,
     MSG_DUPLICATE_VOTER,
@@ -34,10 +34,9 @@ from .common import (
 
 
 def _check_not_on_committee(session: VotingSession, name: str) -> None:
-    wanted = normalize_name(name)
-    for member in session.committee.all():
-        if normalize_name(member.full_name) == wanted:
-            raise _fail(MSG_ON_COMMITTEE, "on_committee", name=member.full_name)
+    member = same_person(name, session.committee.values_list("full_name", flat=True))
+    if member is not None:
+        raise _fail(MSG_ON_COMMITTEE, "on_committee", name=member)
 
 
 @transaction.atomic(durable=True)
@@ -258,18 +257,15 @@ def voters_import(
 
 
 def _check_member(session: VotingSession, member: CommitteeMember) -> None:
-    wanted = normalize_name(member.full_name)
-    for name in session.candidates.filter(excluded=False).values_list(
-        "official__full_name", flat=True
-    ):
-        if normalize_name(name) == wanted:
-            raise _fail(MSG_RATED_ON_COMMITTEE, "rated", name=name)
+    rated = same_person(member.full_name, rated_names(session))
+    if rated is not None:
+        raise _fail(MSG_RATED_ON_COMMITTEE, "rated", name=rated)
     others = session.committee.exclude(pk=member.pk)
     if member.role == CommitteeMember.Role.HEAD:
         head = others.filter(role=CommitteeMember.Role.HEAD).first()
         if head is not None:
             raise _fail(MSG_SECOND_HEAD, "second_head", name=head.full_name)
-    if any(normalize_name(n) == wanted for n in others.values_list("full_name", flat=True)):
+    if same_person(member.full_name, others.values_list("full_name", flat=True)):
         raise _fail(MSG_DUPLICATE_MEMBER, "duplicate", name=member.full_name)
 
 
