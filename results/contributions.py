@@ -1,0 +1,22 @@
+"""What results adds to the pages of sessions (which cannot import it): its tab and button.
+
+Registered from ResultsConfig.ready(); sessions' templates render them (sessions/tabs.py).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from sessions.models import VotingSession
+from sessions.tabs import SessionPerms, register_action, register_tab
+
+
+def _counted(session: VotingSession, perms: SessionPerms) -> bool:
+    return session.is_counted
+
+
+def register() -> None:
+    register_tab("results", _("Results"), "results:page", order=50, visible=_counted)
+    register_action(
+        "results", _("Results"), "results:page", order=10, visible=_counted, style="btn-primary"
+    )
