@@ -1,4 +1,5 @@
-"""What ballots adds to the pages of sessions (which cannot import it): tabs and buttons.
+"""What ballots adds to the pages of sessions (which cannot import it): tabs, buttons, and
+the names of its actions in the audit trail.
 
 Registered from BallotsConfig.ready(); sessions' templates render them (sessions/tabs.py).
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from sessions.audit_labels import register_audit_labels
 from sessions.models import VotingSession
 from sessions.tabs import SessionPerms, register_action, register_dashboard_link, register_tab
 
@@ -114,4 +116,18 @@ def register() -> None:
 
     register_dashboard_link(
         "tally_import", _("Import counted results"), "ballots:tally_import", order=10
+    )
+
+    register_audit_labels(
+        {
+            "codes_generated": _("Voter codes generated"),
+            "voting_opened": _("Voting opened"),
+            "voting_closed": _("Voting closed"),
+            "paper_entry_started": _("Paper entry started"),
+            "paper_entry_finished": _("Paper entry finished"),
+            "paper_entry_discarded": _("Paper entry discarded"),
+            "figures_saved": _("Committee figures saved"),
+            "tally_saved": _("Tally sheet saved"),
+            "tally_imported": _("Tally sheet imported"),
+        }
     )

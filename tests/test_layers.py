@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from sessions import tabs
+from sessions.audit_labels import audit_label
 from sessions.models import VotingSession
+from tests.factories import open_session
 
 Status = VotingSession.Status
 Mode = VotingSession.Mode
@@ -128,3 +131,33 @@ def test_the_dashboard_links_to_the_tally_import_through_the_registry(client, ca
     client.force_login(cast.leader)  # cannot create sessions: no import either
     html = client.get(reverse("votesessions:dashboard")).content.decode()
     assert reverse("ballots:tally_import") not in html
+
+
+def _written_actions() -> set[str]:
+    """Every audit action the apps write: `action="…"` in services, "admin_…" in the admin."""
+    found: set[str] = set()
+    for app in ("sessions", "ballots", "results"):
+        for path in (Path(settings.BASE_DIR) / app).rglob("*.py"):
+            text = path.read_text()
+            found |= set(re.findall(r'\baction="([a-z_]+)"', text))
+            found |= set(re.findall(r'"(admin_[a-z]+)"', text))
+    return found
+
+
+def test_every_action_the_apps_write_has_a_label_from_its_own_app():
+    written = _written_actions()
+    assert {"session_created", "voting_opened", "tally_imported", "results_published"} <= written
+    with translation.override("en"):
+        unnamed = sorted(action for action in written if audit_label(action) == action)
+    assert unnamed == []
+
+
+def test_the_audit_page_shows_the_labels_ballots_registered(client, cast):
+    open_session(cast.session, cast.secretariat)
+    client.force_login(cast.leader)
+    html = client.get(reverse("votesessions:audit", args=[cast.session.pk])).content.decode()
+    with translation.override("vi"):
+        for action in ("codes_generated", "voting_opened", "session_ready"):
+            assert audit_label(action) != action
+            assert audit_label(action) in html
+    assert "voting_opened" not in html
