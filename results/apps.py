@@ -12,6 +12,8 @@ class ResultsConfig(AppConfig):
         # the frozen documents of a certified session.
         from sessions import integrity
 
-        from . import frozen
+        from . import contributions, frozen
 
         integrity.register(frozen.session_problems)
+        # The session pages' results tab and button (sessions cannot import results).
+        contributions.register()

@@ -28,10 +28,16 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 
 class Need(StrEnum):
+    """What a page needs of the user, named by the roles of sessions' own Membership.
+
+    The needs are groups of roles, which sessions owns; the apps above choose which need each
+    of their pages asks for (sessions itself asks RUN for the audit check).
+    """
+
     READ = "read"
-    PREPARE = "prepare"  # the secretariat: prepare, open and close
-    RUN = "run"  # the check-in desk: secretariat or counting committee
-    COUNT = "count"
+    PREPARE = "prepare"  # the secretariat: prepares and runs the session
+    RUN = "run"  # the session's staff on the day: the secretariat or the counting committee
+    COUNT = "count"  # the counting committee
 
 
 _ROLES_FOR_NEED = {

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .audit_keys import AuditKey
+from .audit_labels import audit_label
 
 
 def new_public_id() -> str:
@@ -500,39 +501,6 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         ordering = ["session", "pk"]
 
-    ACTION_LABELS = {
-        "session_created": _("Session created"),
-        "session_updated": _("Session details changed"),
-        "session_ready": _("Lists frozen: session ready"),
-        "session_back_to_draft": _("Back to draft"),
-        "candidate_added": _("Candidate added"),
-        "candidate_updated": _("Candidate changed"),
-        "candidate_moved": _("Candidate moved"),
-        "candidate_removed": _("Candidate removed"),
-        "voter_added": _("Voter added"),
-        "voter_updated": _("Voter changed"),
-        "voter_removed": _("Voter removed"),
-        "voters_imported": _("Voter list imported"),
-        "committee_added": _("Committee member added"),
-        "committee_updated": _("Committee member changed"),
-        "committee_removed": _("Committee member removed"),
-        "codes_generated": _("Voter codes generated"),
-        "voting_opened": _("Voting opened"),
-        "voting_closed": _("Voting closed"),
-        "paper_entry_started": _("Paper entry started"),
-        "paper_entry_finished": _("Paper entry finished"),
-        "paper_entry_discarded": _("Paper entry discarded"),
-        "figures_saved": _("Committee figures saved"),
-        "tally_saved": _("Tally sheet saved"),
-        "tally_imported": _("Tally sheet imported"),
-        "results_certified": _("Results certified"),
-        "results_published": _("Results published"),
-        "results_unpublished": _("Results unpublished"),
-        "admin_added": _("Added in the admin"),
-        "admin_changed": _("Changed in the admin"),
-        "admin_deleted": _("Deleted in the admin"),
-    }
-
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
 
@@ -557,7 +525,7 @@ class AuditEvent(models.Model):
 
     @property
     def label(self) -> str:
-        return str(self.ACTION_LABELS.get(self.action, self.action))
+        return audit_label(self.action)
 
     @property
     def summary(self) -> str:
