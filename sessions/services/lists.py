@@ -25,9 +25,9 @@ from .common import (
     MSG_RATED_ON_COMMITTEE,
     MSG_SECOND_HEAD,
     MSG_WRONG_ORGANIZATION,
-    _fail,
     _lock_draft,
     audit_record,
+    refuse,
 )
 
 # --- Candidates -------------------------------------------------------------------------------
@@ -37,7 +37,7 @@ def _check_not_on_committee(session: VotingSession, name: str) -> None:
     wanted = normalize_name(name)
     for member in session.committee.all():
         if normalize_name(member.full_name) == wanted:
-            raise _fail(MSG_ON_COMMITTEE, "on_committee", name=member.full_name)
+            raise refuse(MSG_ON_COMMITTEE, "on_committee", name=member.full_name)
 
 
 @transaction.atomic(durable=True)
@@ -59,9 +59,9 @@ def candidate_add(
         official.full_clean()
         official.save()
     elif official.organization_id != locked.organization_id:
-        raise _fail(MSG_WRONG_ORGANIZATION, "wrong_organization")
+        raise refuse(MSG_WRONG_ORGANIZATION, "wrong_organization")
     if locked.candidates.filter(official=official).exists():
-        raise _fail(MSG_OFFICIAL_TWICE, "duplicate", name=official.full_name)
+        raise refuse(MSG_OFFICIAL_TWICE, "duplicate", name=official.full_name)
     _check_not_on_committee(locked, official.full_name)
     last = locked.candidates.aggregate(last=Max("order"))["last"] or 0
     candidate = Candidate(
@@ -170,7 +170,7 @@ def _save_voter(voter: Voter) -> None:
         with transaction.atomic():
             voter.save()
     except IntegrityError:
-        raise _fail(MSG_DUPLICATE_VOTER, "duplicate", name=voter.full_name) from None
+        raise refuse(MSG_DUPLICATE_VOTER, "duplicate", name=voter.full_name) from None
 
 
 @transaction.atomic(durable=True)
@@ -263,14 +263,14 @@ def _check_member(session: VotingSession, member: CommitteeMember) -> None:
         "official__full_name", flat=True
     ):
         if normalize_name(name) == wanted:
-            raise _fail(MSG_RATED_ON_COMMITTEE, "rated", name=name)
+            raise refuse(MSG_RATED_ON_COMMITTEE, "rated", name=name)
     others = session.committee.exclude(pk=member.pk)
     if member.role == CommitteeMember.Role.HEAD:
         head = others.filter(role=CommitteeMember.Role.HEAD).first()
         if head is not None:
-            raise _fail(MSG_SECOND_HEAD, "second_head", name=head.full_name)
+            raise refuse(MSG_SECOND_HEAD, "second_head", name=head.full_name)
     if any(normalize_name(n) == wanted for n in others.values_list("full_name", flat=True)):
-        raise _fail(MSG_DUPLICATE_MEMBER, "duplicate", name=member.full_name)
+        raise refuse(MSG_DUPLICATE_MEMBER, "duplicate", name=member.full_name)
 
 
 @transaction.atomic(durable=True)
