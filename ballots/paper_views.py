@@ -23,7 +23,6 @@ from .services import BLANK, BallotRefused, choices_from_post
 from .tally_file import parse_tally_file
 from .views import _context
 
-Status = VotingSession.Status
 UNDO_KEY = "paper-undo-{entry}"
 
 
@@ -31,7 +30,7 @@ UNDO_KEY = "paper-undo-{entry}"
 def ballot_form(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable paper ballot, one per summoned person (or ?copies=N)."""
     session = get_session_for_user(request.user, pk, need=Need.RUN)
-    if session.status == Status.DRAFT:
+    if session.is_draft:
         messages.error(request, _("Freeze the lists first: the ballot prints the final list."))
         return redirect("votesessions:detail", pk=pk)
     try:
@@ -80,7 +79,7 @@ def paper_home(request: HttpRequest, pk: int) -> HttpResponse:
         counts=counts,
         disagreements=entries_disagreements(session),
         reconciled=reconciled(session),
-        counting=session.status == Status.CLOSED,
+        counting=session.is_closed,
     )
     return render(request, "ballots/paper_home.html", context)
 
@@ -267,7 +266,7 @@ def tally(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Tally sheet saved."))
             return redirect("ballots:tally", pk=pk)
     context = _context(request, session, "tally")
-    context.update(form=form, counting=session.status == Status.CLOSED)
+    context.update(form=form, counting=session.is_closed)
     return render(request, "ballots/tally.html", context, status=400 if form.errors else 200)
 
 

@@ -49,7 +49,7 @@ def _tab_context(request: HttpRequest, session: VotingSession, tab: str) -> dict
         "session": session,
         "tab": tab,
         "can_prepare": can(request.user, session, Need.PREPARE),
-        "editable": session.status == Status.DRAFT and can(request.user, session, Need.PREPARE),
+        "editable": session.is_draft and can(request.user, session, Need.PREPARE),
     }
 
 
@@ -93,7 +93,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk, need=Need.PREPARE)
-    if session.status != Status.DRAFT:
+    if not session.is_draft:
         messages.error(request, _("Only a draft session can be edited."))
         return redirect("votesessions:detail", pk=pk)
     form = SessionForm(
@@ -345,7 +345,7 @@ def voters_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 1: upload and check a file. Nothing is imported until the preview is confirmed."""
     session = get_session_for_user(request.user, pk, need=Need.PREPARE)
     context = _tab_context(request, session, "voters")
-    if session.status != Status.DRAFT:
+    if not session.is_draft:
         messages.error(request, _(services.MSG_NOT_DRAFT))
         return redirect("votesessions:voters", pk=pk)
     form = VoterImportForm(request.POST or None, request.FILES or None)

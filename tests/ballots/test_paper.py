@@ -305,3 +305,27 @@ def test_only_its_own_entrant_types_into_an_entry(client, paper_session):
     assert client.post(reverse("ballots:paper_finish", args=[session.pk, "A"])).status_code == 404
     assert not Ballot.objects.exists()
     assert PaperEntry.objects.get(session=session).state == "open"
+
+
+def test_the_paper_services_let_only_its_own_entrant_type_into_an_entry(paper_session):
+    other = make_member(paper_session.org, "committee", "kiemphieu_khac")
+    entry = paper.paper_entry_start(actor=paper_session.committee, session=paper_session.paper)
+    ballot = paper.paper_ballot_add(
+        actor=paper_session.committee,
+        entry=entry,
+        choices=_choices(paper_session, "high", "low", "low"),
+    )
+    attempts = [
+        lambda: paper.paper_ballot_add(
+            actor=other, entry=entry, choices=_choices(paper_session, "high", "low", "low")
+        ),
+        lambda: paper.paper_ballot_add(actor=other, entry=entry, choices={}, whole_invalid=True),
+        lambda: paper.paper_ballot_remove(actor=other, entry=entry, ballot_id=ballot.pk),
+        lambda: paper.paper_entry_finish(actor=other, entry=entry),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError) as excinfo:
+            attempt()
+        assert excinfo.value.code == "not_entrant"
+    assert list(Ballot.objects.values_list("pk", flat=True)) == [ballot.pk]
+    assert PaperEntry.objects.get(pk=entry.pk).state == "open"
