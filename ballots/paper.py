@@ -19,15 +19,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from sessions.models import Candidate, Official, Organization, VotingSession
-from sessions.selectors import voter_list_fingerprint
-from sessions.services import audit_record, default_scope
+from sessions.models import Candidate, Organization, VotingSession
+from sessions.services import audit_record, lock_session, refuse, session_create_counted
 
 from .models import Ballot, CountSheet, Mark, PaperEntry, TallyCount
 from .services import BLANK
 from .storage import ballots_rewrite, close_horizon, storage_compact
 
-Status = VotingSession.Status
 Mode = VotingSession.Mode
 
 MSG_NOT_CLOSED = gettext_noop("Paper ballots are entered after voting has closed.")
@@ -36,27 +34,20 @@ MSG_NEED_A = gettext_noop("Finish the first entry before the second one starts."
 MSG_SAME_PERSON = gettext_noop(
     "The second entry must be made by another committee member than the first."
 )
+MSG_NOT_ENTRANT = gettext_noop("Only the committee member who started this entry types into it.")
 MSG_ENTRY_DONE = gettext_noop("This entry is finished; discard it to enter the pile again.")
 MSG_BAD_BALLOT = gettext_noop("Give exactly one choice (or blank) for every person on the ballot.")
 MSG_LOCKED = gettext_noop("The results are certified; nothing can change any more.")
 
 
-def _fail(message: str, code: str, **params: object) -> ValidationError:
-    return ValidationError(_(message), code=code, params=params or None)
-
-
-def _lock(session: VotingSession) -> VotingSession:
-    return VotingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
-
-
 def _lock_counting(session: VotingSession, mode: str) -> VotingSession:
-    locked = _lock(session)
+    locked = lock_session(session)
     if locked.mode != mode:
-        raise _fail(MSG_NOT_PAPER, "not_paper")
-    if locked.status in (Status.CERTIFIED, Status.PUBLISHED):
-        raise _fail(MSG_LOCKED, "locked")
-    if locked.status != Status.CLOSED:
-        raise _fail(MSG_NOT_CLOSED, "not_closed")
+        raise refuse(MSG_NOT_PAPER, "not_paper")
+    if locked.is_certified:
+        raise refuse(MSG_LOCKED, "locked")
+    if not locked.is_closed:
+        raise refuse(MSG_NOT_CLOSED, "not_closed")
     return locked
 
 
@@ -75,35 +66,43 @@ def paper_entry_start(
     if label == "B":
         first = PaperEntry.objects.filter(session=locked, label="A").first()
         if first is None or first.state != PaperEntry.State.DONE:
-            raise _fail(MSG_NEED_A, "need_a")
+            raise refuse(MSG_NEED_A, "need_a")
         if first.entrant_id == actor.pk:
-            raise _fail(MSG_SAME_PERSON, "same_person")
+            raise refuse(MSG_SAME_PERSON, "same_person")
     entry = PaperEntry.objects.create(session=locked, label=label, entrant=actor)
     audit_record(session=locked, actor=actor, action="paper_entry_started", label=label)
     return entry
 
 
-def _lock_entry(entry: PaperEntry) -> tuple[VotingSession, PaperEntry]:
+def _lock_entry(entry: PaperEntry, actor: AbstractBaseUser) -> tuple[VotingSession, PaperEntry]:
+    """Lock an open pass for typing into it, by its own entrant only: the two passes of a
+    double entry must stay independent (code "not_entrant" otherwise)."""
     locked = _lock_counting(entry.session, Mode.PAPER_BALLOTS)
     current = PaperEntry.objects.get(pk=entry.pk, session=locked)
+    if current.entrant_id != actor.pk:
+        raise refuse(MSG_NOT_ENTRANT, "not_entrant")
     if current.state != PaperEntry.State.OPEN:
-        raise _fail(MSG_ENTRY_DONE, "entry_done")
+        raise refuse(MSG_ENTRY_DONE, "entry_done")
     return locked, current
 
 
 @transaction.atomic(durable=True)
 def paper_ballot_add(
-    *, entry: PaperEntry, choices: Mapping[int, str], whole_invalid: bool = False
+    *,
+    actor: AbstractBaseUser,
+    entry: PaperEntry,
+    choices: Mapping[int, str],
+    whole_invalid: bool = False,
 ) -> Ballot:
     """Store one paper ballot as read: a level or blank/invalid per person, or wholly invalid."""
-    locked, current = _lock_entry(entry)
+    locked, current = _lock_entry(entry, actor)
     if not whole_invalid:
         on_ballot = set(
             Candidate.objects.filter(session=locked, excluded=False).values_list("pk", flat=True)
         )
         allowed = {value for value, _label in locked.levels()} | {BLANK}
         if set(choices) != on_ballot or any(v not in allowed for v in choices.values()):
-            raise _fail(MSG_BAD_BALLOT, "bad_ballot")
+            raise refuse(MSG_BAD_BALLOT, "bad_ballot")
     ballot = Ballot.objects.create(session=locked, entry=current, whole_invalid=whole_invalid)
     if not whole_invalid:
         Mark.objects.bulk_create(
@@ -120,9 +119,11 @@ def paper_ballot_add(
 
 
 @transaction.atomic(durable=True)
-def paper_ballot_remove(*, entry: PaperEntry, ballot_id: uuid.UUID) -> bool:
+def paper_ballot_remove(
+    *, actor: AbstractBaseUser, entry: PaperEntry, ballot_id: uuid.UUID
+) -> bool:
     """Undo a ballot just typed (the page remembers its id for a moment, the database does not)."""
-    _locked, current = _lock_entry(entry)
+    _locked, current = _lock_entry(entry, actor)
     deleted, _ = Ballot.objects.filter(pk=ballot_id, entry=current).delete()
     return deleted > 0
 
@@ -130,7 +131,7 @@ def paper_ballot_remove(*, entry: PaperEntry, ballot_id: uuid.UUID) -> bool:
 @transaction.atomic(durable=True)
 def paper_entry_finish(*, actor: AbstractBaseUser, entry: PaperEntry) -> None:
     """Close a pass and rewrite its ballots in random order, so typing order is gone too."""
-    locked, current = _lock_entry(entry)
+    locked, current = _lock_entry(entry, actor)
     count = ballots_rewrite(Ballot.objects.filter(entry=current))
     # The typing order's old row versions go the way of the close's (storage.py).
     transaction.on_commit(partial(storage_compact, before=close_horizon()))
@@ -356,30 +357,19 @@ def tally_import(
     place: str = "",
 ) -> VotingSession:
     """Create a closed "paper tally" session with its candidates and counts, ready to certify."""
-    session = VotingSession(
+    ordered = sorted(rows, key=lambda r: (r.order is None, r.order or 0, r.line))
+    session, candidates = session_create_counted(
         organization=organization,
+        lines=[(row.full_name, row.position or "—") for row in ordered],
         title=title,
         date=date,
         place=place or "—",
         regime=regime,
         procedure=procedure,
         mode=Mode.PAPER_TALLY,
-        scope=default_scope(regime),
-        status=Status.CLOSED,
-        ready_count=1,
-        voter_list_sha256=voter_list_fingerprint([]),
     )
-    session.full_clean()
-    session.save()
     data = TallyInput(collected=collected, issued=issued, summoned=summoned)
-    ordered = sorted(rows, key=lambda r: (r.order is None, r.order or 0, r.line))
-    for number, row in enumerate(ordered, start=1):
-        official = Official.objects.create(
-            organization=organization, full_name=row.full_name, positions=row.position or "—"
-        )
-        candidate = Candidate.objects.create(
-            session=session, official=official, position=row.position or "—", order=number
-        )
+    for row, candidate in zip(ordered, candidates, strict=True):
         for level, n in row.counts.items():
             data.counts[(candidate.pk, level)] = n
         data.counts[(candidate.pk, "invalid")] = (

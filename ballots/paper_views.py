@@ -23,7 +23,6 @@ from .services import BLANK, BallotRefused, choices_from_post
 from .tally_file import parse_tally_file
 from .views import _context
 
-Status = VotingSession.Status
 UNDO_KEY = "paper-undo-{entry}"
 
 
@@ -31,7 +30,7 @@ UNDO_KEY = "paper-undo-{entry}"
 def ballot_form(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable paper ballot, one per summoned person (or ?copies=N)."""
     session = get_session_for_user(request.user, pk, need=Need.RUN)
-    if session.status == Status.DRAFT:
+    if session.is_draft:
         messages.error(request, _("Freeze the lists first: the ballot prints the final list."))
         return redirect("votesessions:detail", pk=pk)
     try:
@@ -80,7 +79,7 @@ def paper_home(request: HttpRequest, pk: int) -> HttpResponse:
         counts=counts,
         disagreements=entries_disagreements(session),
         reconciled=reconciled(session),
-        counting=session.status == Status.CLOSED,
+        counting=session.is_closed,
     )
     return render(request, "ballots/paper_home.html", context)
 
@@ -104,22 +103,26 @@ def paper_entry_start(request: HttpRequest, pk: int, label: str) -> HttpResponse
     return redirect("ballots:paper_entry", pk=pk, label=label)
 
 
-def _entry(
-    request: HttpRequest, pk: int, label: str, *, typing: bool = False
-) -> tuple[VotingSession, PaperEntry]:
-    """A pass through the pile. Only its own entrant types into it: the two passes of a
-    double entry must stay independent."""
+def _entry(request: HttpRequest, pk: int, label: str) -> tuple[VotingSession, PaperEntry]:
+    """A pass through the pile (any committee member may look at it)."""
     session = get_session_for_user(request.user, pk, need=Need.COUNT)
     entry = PaperEntry.objects.filter(session=session, label=label).first()
-    if entry is None or (typing and entry.entrant_id != request.user.pk):
+    if entry is None:
         raise Http404
     return session, entry
+
+
+def _not_found_if_not_entrant(exc: ValidationError) -> None:
+    """Only its own entrant types into a pass (the service's rule); to anyone else, it is not
+    there to type into."""
+    if getattr(exc, "code", None) == "not_entrant":
+        raise Http404 from exc
 
 
 @require_http_methods(["GET", "POST"])
 def paper_entry(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     """Type one paper ballot, save, next. Keyboard-first; works without JavaScript too."""
-    session, entry = _entry(request, pk, label, typing=request.method == "POST")
+    session, entry = _entry(request, pk, label)
     candidates = list(
         Candidate.objects.filter(session=session, excluded=False)
         .select_related("official")
@@ -135,11 +138,12 @@ def paper_entry(request: HttpRequest, pk: int, label: str) -> HttpResponse:
                 form = _EntryForm(session, candidates)
                 choices = choices_from_post(form, dict(request.POST.lists()), strict=False)
             ballot = paper.paper_ballot_add(
-                entry=entry, choices=choices, whole_invalid=whole_invalid
+                actor=request.user, entry=entry, choices=choices, whole_invalid=whole_invalid
             )
         except BallotRefused as refused:
             error = refused.message
         except ValidationError as exc:
+            _not_found_if_not_entrant(exc)
             error = " ".join(exc.messages)
         else:
             # Only the last ballot's id, for "undo", and only in this person's browser session.
@@ -170,23 +174,29 @@ class _EntryForm:
 
 @require_POST
 def paper_entry_undo(request: HttpRequest, pk: int, label: str) -> HttpResponse:
-    _session, entry = _entry(request, pk, label, typing=True)
+    _session, entry = _entry(request, pk, label)
     last = request.session.pop(UNDO_KEY.format(entry=entry.pk), None)
     if last:
         try:
-            if paper.paper_ballot_remove(entry=entry, ballot_id=uuid.UUID(last)):
+            if paper.paper_ballot_remove(
+                actor=request.user, entry=entry, ballot_id=uuid.UUID(last)
+            ):
                 messages.info(request, _("The last ballot was removed. Type it again."))
-        except (ValidationError, ValueError) as exc:
+        except ValidationError as exc:
+            _not_found_if_not_entrant(exc)
+            messages.error(request, str(exc))
+        except ValueError as exc:
             messages.error(request, str(exc))
     return redirect("ballots:paper_entry", pk=pk, label=label)
 
 
 @require_POST
 def paper_entry_finish(request: HttpRequest, pk: int, label: str) -> HttpResponse:
-    _session, entry = _entry(request, pk, label, typing=True)
+    _session, entry = _entry(request, pk, label)
     try:
         paper.paper_entry_finish(actor=request.user, entry=entry)
     except ValidationError as exc:
+        _not_found_if_not_entrant(exc)
         messages.error(request, " ".join(exc.messages))
     else:
         request.session.pop(UNDO_KEY.format(entry=entry.pk), None)
@@ -256,7 +266,7 @@ def tally(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Tally sheet saved."))
             return redirect("ballots:tally", pk=pk)
     context = _context(request, session, "tally")
-    context.update(form=form, counting=session.status == Status.CLOSED)
+    context.update(form=form, counting=session.is_closed)
     return render(request, "ballots/tally.html", context, status=400 if form.errors else 200)
 
 

@@ -14,18 +14,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from sessions.models import Candidate, Voter, VotingSession
+from sessions.models import DESK_OPEN, Candidate, Voter, VotingSession
 from sessions.selectors import quorum
-from sessions.services import audit_record
+from sessions.services import audit_record, lock_session, refuse, session_transition
 
 from . import codes, storage
 from .models import Ballot, Mark, VoterCode
@@ -121,28 +119,17 @@ class BallotRefused(Exception):
         return _(self.MESSAGES[self.reason][1])
 
 
-def _fail(message: str, code: str, **params: Any) -> ValidationError:
-    return ValidationError(_(message), code=code, params=params or None)
-
-
-def _lock(session: VotingSession) -> VotingSession:
-    # FOR NO KEY UPDATE, not FOR UPDATE: a cast's ballot row checks its foreign key to the
-    # session at COMMIT with FOR KEY SHARE, which FOR UPDATE would block. Closing holds the
-    # session and then waits for each code row a cast holds: with FOR UPDATE the two deadlock.
-    return VotingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
-
-
 # --- Codes ------------------------------------------------------------------------------------
 
 
 @transaction.atomic(durable=True)
 def codes_generate(*, actor: AbstractBaseUser, session: VotingSession, count: int) -> list[str]:
     """Create `count` fresh codes, voiding any printed before. Returns the only plain copies."""
-    locked = _lock(session)
-    if locked.status != Status.READY:
-        raise _fail(MSG_NOT_READY_FOR_CODES, "not_ready")
+    locked = lock_session(session)
+    if not locked.is_ready:
+        raise refuse(MSG_NOT_READY_FOR_CODES, "not_ready")
     if not 1 <= count <= MAX_CODES:
-        raise _fail(MSG_TOO_MANY, "count", max=MAX_CODES)
+        raise refuse(MSG_TOO_MANY, "count", max=MAX_CODES)
     voided = (
         VoterCode.objects.filter(session=locked).exclude(state=State.VOID).update(state=State.VOID)
     )
@@ -170,8 +157,8 @@ def code_activate(*, session: VotingSession, raw: str) -> str:
     code = codes.normalize(raw)
     if code is None:
         raise BallotRefused("format")
-    if session.status not in (Status.READY, Status.OPEN):
-        raise BallotRefused("closed" if session.status != Status.DRAFT else "void")
+    if not session.desk_open:
+        raise BallotRefused("closed" if not session.is_draft else "void")
     digest = codes.code_hash(code)
     updated = VoterCode.objects.filter(
         session=session, code_hash=digest, state=State.INERT, epoch=session.ready_count
@@ -193,24 +180,24 @@ def code_activate(*, session: VotingSession, raw: str) -> str:
 
 def voter_check_in(*, voter: Voter, present: bool) -> None:
     """Mark a summoned voter present (or not). Deliberately no time and no audit row."""
-    updated = Voter.objects.filter(
-        pk=voter.pk, session__status__in=[Status.READY, Status.OPEN]
-    ).update(present=present)
+    updated = Voter.objects.filter(pk=voter.pk, session__status__in=DESK_OPEN).update(
+        present=present
+    )
     if updated != 1:
-        raise _fail(MSG_CHECKIN_CLOSED, "checkin_closed")
+        raise refuse(MSG_CHECKIN_CLOSED, "checkin_closed")
 
 
 @transaction.atomic(durable=True)
 def session_open(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
     """ready → open. Under qd96 the ⅔ quorum must be present. False if already open."""
-    locked = _lock(session)
-    if locked.status == Status.OPEN:
+    locked = lock_session(session)
+    if locked.is_open:
         return False
-    if locked.status != Status.READY:
-        raise _fail(MSG_NOT_READY, "not_ready")
+    if not locked.is_ready:
+        raise refuse(MSG_NOT_READY, "not_ready")
     q = quorum(locked)
     if locked.regime == VotingSession.Regime.QD96 and not q.met:
-        raise _fail(
+        raise refuse(
             MSG_NO_QUORUM, "quorum", present=q.present, summoned=q.summoned, needed=q.needed
         )
     if (
@@ -219,8 +206,8 @@ def session_open(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
         .exclude(state=State.VOID)
         .exists()
     ):
-        raise _fail(MSG_NO_CODES, "no_codes")
-    VotingSession.objects.filter(pk=locked.pk).update(status=Status.OPEN)
+        raise refuse(MSG_NO_CODES, "no_codes")
+    session_transition(locked, Status.OPEN, also=session)
     audit_record(
         session=locked,
         actor=actor,
@@ -228,7 +215,6 @@ def session_open(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
         present=q.present,
         summoned=q.summoned,
     )
-    session.status = Status.OPEN
     return True
 
 
@@ -237,18 +223,18 @@ def session_close(
     *, actor: AbstractBaseUser, session: VotingSession, confirm_empty: bool = False
 ) -> bool:
     """open → closed; no code works afterwards, and storage order is destroyed."""
-    locked = _lock(session)
-    if locked.status != Status.OPEN:
-        if locked.status in (Status.CLOSED, Status.CERTIFIED, Status.PUBLISHED):
-            return False
-        raise _fail(MSG_NOT_OPEN, "not_open")
+    locked = lock_session(session)
+    if locked.is_counted:
+        return False
+    if not locked.is_open:
+        raise refuse(MSG_NOT_OPEN, "not_open")
     # Lock every code row: a cast in flight holds its code's lock until it commits, so after
     # this line every cast that will ever succeed has committed, and any later one waits here
     # and then finds its code void.
     list(VoterCode.objects.select_for_update().filter(session=locked).values_list("pk"))
     cast = Ballot.objects.filter(session=locked).count()
     if cast == 0 and not confirm_empty:
-        raise _fail(MSG_EMPTY_CLOSE, "empty")
+        raise refuse(MSG_EMPTY_CLOSE, "empty")
     issued = VoterCode.objects.filter(
         session=locked, state__in=[State.ACTIVE, State.USED], epoch=locked.ready_count
     ).count()
@@ -262,10 +248,9 @@ def session_close(
         )
     )
     storage.rows_shuffle(locked)
-    VotingSession.objects.filter(pk=locked.pk).update(status=Status.CLOSED)
+    session_transition(locked, Status.CLOSED, also=session)
     audit_record(session=locked, actor=actor, action="voting_closed", cast=cast, issued=issued)
     transaction.on_commit(partial(storage.storage_compact, before=storage.close_horizon()))
-    session.status = Status.CLOSED
     return True
 
 
@@ -295,10 +280,10 @@ def ballot_open(raw: str) -> BallotForm:
     if row.state == State.USED:
         raise BallotRefused("used")
     if row.state == State.VOID or row.epoch != session.ready_count:
-        raise BallotRefused("closed" if session.status == Status.CLOSED else "void")
-    if session.status in (Status.CLOSED, Status.CERTIFIED, Status.PUBLISHED):
+        raise BallotRefused("closed" if session.is_closed else "void")
+    if session.is_counted:
         raise BallotRefused("closed")
-    if session.status != Status.OPEN:
+    if not session.is_open:
         raise BallotRefused("not_open")
     if row.state == State.INERT:
         raise BallotRefused("inert")

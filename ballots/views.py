@@ -29,7 +29,6 @@ from .forms import ActivateForm, CodeEntryForm, GenerateCodesForm
 from .selectors import turnout
 from .services import BallotRefused
 
-Status = VotingSession.Status
 logger = logging.getLogger(__name__)
 
 
@@ -102,7 +101,7 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
         query=query,
         figures=turnout(session),
         activate_form=activate_form,
-        desk_open=session.status in (Status.READY, Status.OPEN),
+        desk_open=session.desk_open,
     )
     return render(request, "ballots/desk.html", context)
 

@@ -16,7 +16,6 @@ from sessions import models as session_models
 from sessions.access import AnyUser, Need, can
 from sessions.models import Membership, Organization, VotingSession
 
-Status = VotingSession.Status
 COUNTED = session_models.COUNTED
 
 
@@ -28,9 +27,9 @@ def _member_of_an_ancestor(user: AnyUser, session: VotingSession) -> bool:
 
 
 def can_see_results(user: AnyUser, session: VotingSession) -> bool:
-    if session.status not in COUNTED:
+    if not session.is_counted:
         return False
-    if session.status == Status.PUBLISHED:
+    if session.is_published:
         if session.scope == VotingSession.Scope.PUBLIC:
             return True
         if can(user, session, Need.READ) or _member_of_an_ancestor(user, session):

@@ -35,9 +35,6 @@ from .tally import CandidateResult, LevelResult, SessionResult, result_compute
 
 logger = logging.getLogger(__name__)
 
-Status = VotingSession.Status
-FROZEN = (Status.CERTIFIED, Status.PUBLISHED)
-
 
 class AlteredRecord(Exception):
     """A certified session's stored result does not match its fingerprint or its session."""
@@ -167,7 +164,7 @@ def _rebuild(session: VotingSession, document: dict[str, Any]) -> SessionResult:
 
 def session_result(session: VotingSession) -> SessionResult:
     """The result to show: computed while closed, the verified frozen one once certified."""
-    if session.status not in FROZEN:
+    if not session.is_certified:
         if certified_elsewhere(session):
             raise refuse(session, "the trail records a certification that is no longer there")
         return result_compute(session)
@@ -187,7 +184,7 @@ def session_result(session: VotingSession) -> SessionResult:
 def result_document(session: VotingSession) -> dict[str, Any]:
     """The API's document: the certified one (Vietnamese) with the live status once frozen."""
     result = session_result(session)
-    if session.status in FROZEN:
+    if session.is_certified:
         with translation.override("vi"):
             return documents.result_json(result)
     return documents.result_json(result)
@@ -266,22 +263,22 @@ def _status_problems(session: VotingSession) -> list[str]:
     publications = [(a, d) for a, d in acts if a != "results_certified"]
     published = bool(publications) and publications[-1][0] == "results_published"
     problems = []
-    if certified and session.status not in FROZEN:
+    if certified and not session.is_certified:
         problems.append(
             _("the trail records a certification, but the session is now “%(status)s”")
             % {"status": session.get_status_display()}
         )
     if certified and not Certification.objects.filter(session=session).exists():
         problems.append(_("the trail records a certification, but the certification is gone"))
-    if not certified and session.status in FROZEN:
+    if not certified and session.is_certified:
         problems.append(
             _("the session is certified, but its audit trail has no certification event")
         )
-    if session.status == Status.PUBLISHED and not published:
+    if session.is_published and not published:
         problems.append(_("the session is published, but the trail records no publication"))
-    if session.status == Status.CERTIFIED and published:
+    if session.is_certified and not session.is_published and published:
         problems.append(_("the trail records a publication, but the session is not published"))
-    if session.status == Status.PUBLISHED and published:
+    if session.is_published and published:
         scope = (publications[-1][1] or {}).get("scope")
         if scope and scope != session.scope:
             problems.append(
@@ -293,10 +290,7 @@ def _status_problems(session: VotingSession) -> list[str]:
 
 def certified_elsewhere(session: VotingSession) -> bool:
     """A closed session whose trail says it was certified: its certification was removed."""
-    return (
-        session.status == Status.CLOSED
-        and session.audit_events.filter(action="results_certified").exists()
-    )
+    return session.is_closed and session.audit_events.filter(action="results_certified").exists()
 
 
 def session_problems(session: VotingSession) -> list[str]:
@@ -305,7 +299,7 @@ def session_problems(session: VotingSession) -> list[str]:
     certification = Certification.objects.filter(session=session).first()
     if certification is None:
         return problems
-    if session.status in FROZEN:
+    if session.is_certified:
         try:
             session_result(session)  # its SHA-256, and names, ids and details still fitting
         except AlteredRecord as exc:
@@ -320,7 +314,7 @@ def session_problems(session: VotingSession) -> list[str]:
     ]
     event = session.audit_events.filter(action="results_certified").first()
     if event is None:
-        if session.status not in FROZEN:  # else _status_problems said so
+        if not session.is_certified:  # else _status_problems said so
             problems.append(
                 _("the session is certified, but its audit trail has no certification event")
             )

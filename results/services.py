@@ -14,7 +14,7 @@ from ballots.models import CountSheet
 from ballots.selectors import reconciled
 from sessions.models import VotingSession
 from sessions.selectors import AuditHead, audit_head
-from sessions.services import audit_record
+from sessions.services import audit_record, lock_session, refuse, session_transition
 
 from . import documents
 from .models import Certification
@@ -33,13 +33,9 @@ MSG_NOT_PUBLISHED = gettext_noop("These results are not published.")
 MSG_CHANGED = gettext_noop("The session changed while the minutes were being prepared; try again.")
 
 
-def _fail(message: str, code: str) -> ValidationError:
-    return ValidationError(_(message), code=code)
-
-
 def certification_blockers(session: VotingSession) -> list[str]:
     """Why the counts cannot be certified yet (empty: they can)."""
-    if session.status != Status.CLOSED:
+    if not session.is_closed:
         return [_(MSG_NOT_CLOSED)]
     if session.mode == Mode.PAPER_BALLOTS and not reconciled(session):
         return [_(MSG_NOT_RECONCILED)]
@@ -89,15 +85,15 @@ def _store_certification(
     ballot_set_sha: str,
     head: AuditHead,
 ) -> Certification:
-    locked = VotingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
-    if locked.status != Status.CLOSED:
-        raise _fail(MSG_NOT_CLOSED, "not_closed")
+    locked = lock_session(session)
+    if not locked.is_closed:
+        raise refuse(MSG_NOT_CLOSED, "not_closed")
     # `expected` is what the minutes were rendered from; it is also what gets frozen, so the
     # pages, exports and API can never show anything but the minutes' figures and names.
     if documents.frozen_document(result_compute(locked)) != expected:
-        raise _fail(MSG_CHANGED, "changed")
+        raise refuse(MSG_CHANGED, "changed")
     if audit_head(locked) != head:  # an event since the minutes printed the head
-        raise _fail(MSG_CHANGED, "changed")
+        raise refuse(MSG_CHANGED, "changed")
     certification = Certification.objects.create(
         session=locked,
         certified_by=actor,
@@ -111,7 +107,7 @@ def _store_certification(
         result=expected,
         result_sha256=documents.sha256(documents.canonical_json(expected)),
     )
-    VotingSession.objects.filter(pk=locked.pk).update(status=Status.CERTIFIED)
+    session_transition(locked, Status.CERTIFIED, also=session)
     audit_record(
         session=locked,
         actor=actor,
@@ -123,33 +119,30 @@ def _store_certification(
         audit_events=head.count,
         audit_head=head.hash,
     )
-    session.status = Status.CERTIFIED
     return certification
 
 
 @transaction.atomic(durable=True)
 def result_publish(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
     """certified → published, to the session's scope. False if already published."""
-    locked = VotingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
-    if locked.status == Status.PUBLISHED:
+    locked = lock_session(session)
+    if locked.is_published:
         return False
-    if locked.status != Status.CERTIFIED:
-        raise _fail(MSG_NOT_CERTIFIED, "not_certified")
-    VotingSession.objects.filter(pk=locked.pk).update(status=Status.PUBLISHED)
+    if not locked.is_certified:
+        raise refuse(MSG_NOT_CERTIFIED, "not_certified")
+    session_transition(locked, Status.PUBLISHED, also=session)
     audit_record(session=locked, actor=actor, action="results_published", scope=locked.scope)
-    session.status = Status.PUBLISHED
     return True
 
 
 @transaction.atomic(durable=True)
 def result_unpublish(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
     """published → certified: withdrawn from its audience, still frozen."""
-    locked = VotingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
-    if locked.status == Status.CERTIFIED:
-        return False
-    if locked.status != Status.PUBLISHED:
-        raise _fail(MSG_NOT_PUBLISHED, "not_published")
-    VotingSession.objects.filter(pk=locked.pk).update(status=Status.CERTIFIED)
+    locked = lock_session(session)
+    if not locked.is_certified:
+        raise refuse(MSG_NOT_PUBLISHED, "not_published")
+    if not locked.is_published:
+        return False  # certified, not published: nothing to withdraw
+    session_transition(locked, Status.CERTIFIED, also=session)
     audit_record(session=locked, actor=actor, action="results_unpublished", scope=locked.scope)
-    session.status = Status.CERTIFIED
     return True

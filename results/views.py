@@ -198,7 +198,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def public_page(request: HttpRequest, public_id: str) -> HttpResponse:
     session = get_published_session(request.user, public_id)
-    if session.status != Status.PUBLISHED:
+    if not session.is_published:
         raise Http404
     return render(
         request,
@@ -215,7 +215,7 @@ def public_page(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_GET
 def public_minutes(request: HttpRequest, public_id: str) -> HttpResponse:
     session = get_published_session(request.user, public_id)
-    if session.status != Status.PUBLISHED:
+    if not session.is_published:
         raise Http404
     certification = _frozen(session)
     return _file(

@@ -166,7 +166,7 @@ class FrozenWhenNotDraft:
 
     def _editable(self, obj: Any) -> bool:
         session = obj if isinstance(obj, VotingSession) else getattr(obj, "session", None)
-        return session is None or session.status == VotingSession.Status.DRAFT
+        return session is None or session.is_draft
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._editable(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
@@ -204,7 +204,7 @@ class VotingSessionAdmin(AuditedAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Status moves only through the services (with their audit events); past draft the
         # session is frozen here too.
-        if obj is not None and obj.status != VotingSession.Status.DRAFT:
+        if obj is not None and not obj.is_draft:
             return False
         return super().has_change_permission(request, obj)
 

@@ -4,6 +4,9 @@
 Lists (candidates, voters, committee) change only while the session is a draft: each service
 locks the session row first and checks its status on the locked row, so a concurrent "ready"
 cannot slip between the check and the write.
+
+The status itself is written only by `session_transition` (transitions.py, with the table of
+allowed moves); other apps' services lock with `lock_session` and refuse with `refuse`.
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from .common import (  # noqa: F401
     MSG_SECOND_HEAD,
     MSG_WRONG_ORGANIZATION,
     audit_record,
+    lock_session,
+    refuse,
 )
 from .lifecycle import (  # noqa: F401
     SESSION_FIELDS,
     default_scope,
     session_back_to_draft,
     session_create,
+    session_create_counted,
     session_mark_ready,
     session_update,
 )
@@ -51,4 +57,10 @@ from .registry import (  # noqa: F401
     organization_save,
     registry_delete,
     registry_record,
+)
+from .transitions import (  # noqa: F401
+    TRANSITIONS,
+    can_transition,
+    session_new,
+    session_transition,
 )

@@ -37,7 +37,12 @@ MSG_ALREADY_OPENED = gettext_noop("Voting has already opened; the lists can no l
 MSG_WRONG_ORGANIZATION = gettext_noop("The official belongs to another organization.")
 
 
-def _fail(message: str, code: str, **params: Any) -> ValidationError:
+def refuse(message: str, code: str, **params: Any) -> ValidationError:
+    """The error a service raises to refuse a request: `message` (a gettext_noop constant)
+    translated, a `code` tests and views can match, and the message's %-parameters.
+
+    Every app's services use it: `raise refuse(MSG_NOT_OPEN, "not_open")`.
+    """
     return ValidationError(_(message), code=code, params=params or None)
 
 
@@ -71,14 +76,21 @@ def audit_record(
     return event
 
 
-def _lock(session: VotingSession) -> VotingSession:
+def lock_session(session: VotingSession) -> VotingSession:
+    """Re-read the session row locked for the rest of the transaction; check its state on the
+    returned instance, never on the caller's (which was read without a lock).
+
+    FOR NO KEY UPDATE, not FOR UPDATE: a cast's ballot row checks its foreign key to the
+    session at COMMIT with FOR KEY SHARE, which FOR UPDATE would block. Closing holds the
+    session and then waits for each code row a cast holds: with FOR UPDATE the two deadlock.
+    """
     return VotingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
 
 
 def _lock_draft(session: VotingSession) -> VotingSession:
-    locked = _lock(session)
-    if locked.status != Status.DRAFT:
-        raise _fail(MSG_NOT_DRAFT, "not_draft")
+    locked = lock_session(session)
+    if not locked.is_draft:
+        raise refuse(MSG_NOT_DRAFT, "not_draft")
     return locked
 
 

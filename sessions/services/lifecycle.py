@@ -1,4 +1,4 @@
-"""Sessions: create, edit, draft ⇄ ready."""
+"""Sessions: create (a draft, or a counted one for an imported tally), edit, draft ⇄ ready."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import F
 
 from ..models import (
+    Candidate,
+    Official,
     Organization,
     VotingSession,
 )
@@ -17,12 +19,13 @@ from .common import (
     MSG_ALREADY_OPENED,
     MSG_NOT_READY,
     Status,
-    _fail,
     _json,
-    _lock,
     _lock_draft,
     audit_record,
+    lock_session,
+    refuse,
 )
+from .transitions import session_new, session_transition
 
 # --- Sessions ---------------------------------------------------------------------------------
 
@@ -54,7 +57,7 @@ def session_create(
     values = {key: fields[key] for key in SESSION_FIELDS if key in fields}
     if not values.get("scope"):
         values["scope"] = default_scope(values.get("regime", ""))
-    session = VotingSession(organization=organization, **values)
+    session = session_new(status=Status.DRAFT, organization=organization, **values)
     session.full_clean()
     session.save()
     audit_record(
@@ -64,6 +67,41 @@ def session_create(
         **{k: _json(v) for k, v in values.items()},
     )
     return session
+
+
+@transaction.atomic
+def session_create_counted(
+    *, organization: Organization, lines: list[tuple[str, str]], **fields: Any
+) -> tuple[VotingSession, list[Candidate]]:
+    """Create a session that starts life already counted (closed): a paper tally imported from
+    a file. Each line (full name, position) becomes a new official and, in that order, a
+    candidate; the scope defaults by regime. There is no voter list, so it is frozen empty.
+
+    Runs inside the caller's transaction, which stores the counts and records the audit event.
+    """
+    values = {key: fields[key] for key in SESSION_FIELDS if key in fields}
+    if not values.get("scope"):
+        values["scope"] = default_scope(values.get("regime", ""))
+    session = session_new(
+        status=Status.CLOSED,
+        organization=organization,
+        ready_count=1,
+        voter_list_sha256=voter_list_fingerprint([]),
+        **values,
+    )
+    session.full_clean()
+    session.save()
+    candidates = []
+    for order, (full_name, position) in enumerate(lines, start=1):
+        official = Official.objects.create(
+            organization=organization, full_name=full_name, positions=position
+        )
+        candidates.append(
+            Candidate.objects.create(
+                session=session, official=official, position=position, order=order
+            )
+        )
+    return session, candidates
 
 
 @transaction.atomic(durable=True)
@@ -85,23 +123,26 @@ def session_update(*, actor: AbstractBaseUser, session: VotingSession, **fields:
 @transaction.atomic(durable=True)
 def session_mark_ready(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
     """Freeze the lists and fix the voter list fingerprint. Returns False if already ready."""
-    locked = _lock(session)
-    if locked.status == Status.READY:
+    locked = lock_session(session)
+    if locked.is_ready:
         return False  # a double click: the first one won, nothing more to do
-    if locked.status != Status.DRAFT:
-        raise _fail(MSG_ALREADY_OPENED, "not_draft")
+    if not locked.is_draft:
+        raise refuse(MSG_ALREADY_OPENED, "not_draft")
     blockers = readiness_blockers(locked)
     if blockers:
-        raise _fail(
+        raise refuse(
             MSG_NOT_READY,
             "not_ready",
             problems="; ".join(str(check.label) for check in blockers),
         )
     fingerprint = voter_list_fingerprint(locked.voters.order_by("number"))
-    updated = VotingSession.objects.filter(pk=locked.pk, status=Status.DRAFT).update(
-        status=Status.READY, voter_list_sha256=fingerprint, ready_count=F("ready_count") + 1
+    session_transition(
+        locked,
+        Status.READY,
+        also=session,
+        voter_list_sha256=fingerprint,
+        ready_count=F("ready_count") + 1,
     )
-    assert updated == 1  # the row is locked; anything else is a bug
     audit_record(
         session=locked,
         actor=actor,
@@ -110,26 +151,23 @@ def session_mark_ready(*, actor: AbstractBaseUser, session: VotingSession) -> bo
         voters=locked.voters.count(),
         candidates=locked.candidates.filter(excluded=False).count(),
     )
-    session.refresh_from_db(fields=["status", "voter_list_sha256", "ready_count"])
     return True
 
 
 @transaction.atomic(durable=True)
 def session_back_to_draft(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
     """Reopen the lists for editing, allowed until voting opens. False if already a draft."""
-    locked = _lock(session)
-    if locked.status == Status.DRAFT:
+    locked = lock_session(session)
+    if locked.is_draft:
         return False
-    if locked.status != Status.READY:
-        raise _fail(MSG_ALREADY_OPENED, "already_open")
-    VotingSession.objects.filter(pk=locked.pk, status=Status.READY).update(
-        status=Status.DRAFT, voter_list_sha256=""
-    )
+    if not locked.is_ready:
+        raise refuse(MSG_ALREADY_OPENED, "already_open")
+    voided = locked.voter_list_sha256
+    session_transition(locked, Status.DRAFT, also=session, voter_list_sha256="")
     audit_record(
         session=locked,
         actor=actor,
         action="session_back_to_draft",
-        voided_fingerprint=locked.voter_list_sha256,
+        voided_fingerprint=voided,
     )
-    session.status, session.voter_list_sha256 = Status.DRAFT, ""
     return True

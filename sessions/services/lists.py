@@ -25,9 +25,9 @@ from .common import (
     MSG_RATED_ON_COMMITTEE,
     MSG_SECOND_HEAD,
     MSG_WRONG_ORGANIZATION,
-    _fail,
     _lock_draft,
     audit_record,
+    refuse,
 )
 
 # --- Candidates -------------------------------------------------------------------------------
@@ -36,7 +36,7 @@ from .common import (
 def _check_not_on_committee(session: VotingSession, name: str) -> None:
     member = same_person(name, session.committee.values_list("full_name", flat=True))
     if member is not None:
-        raise _fail(MSG_ON_COMMITTEE, "on_committee", name=member)
+        raise refuse(MSG_ON_COMMITTEE, "on_committee", name=member)
 
 
 @transaction.atomic(durable=True)
@@ -58,9 +58,9 @@ def candidate_add(
         official.full_clean()
         official.save()
     elif official.organization_id != locked.organization_id:
-        raise _fail(MSG_WRONG_ORGANIZATION, "wrong_organization")
+        raise refuse(MSG_WRONG_ORGANIZATION, "wrong_organization")
     if locked.candidates.filter(official=official).exists():
-        raise _fail(MSG_OFFICIAL_TWICE, "duplicate", name=official.full_name)
+        raise refuse(MSG_OFFICIAL_TWICE, "duplicate", name=official.full_name)
     _check_not_on_committee(locked, official.full_name)
     last = locked.candidates.aggregate(last=Max("order"))["last"] or 0
     candidate = Candidate(
@@ -169,7 +169,7 @@ def _save_voter(voter: Voter) -> None:
         with transaction.atomic():
             voter.save()
     except IntegrityError:
-        raise _fail(MSG_DUPLICATE_VOTER, "duplicate", name=voter.full_name) from None
+        raise refuse(MSG_DUPLICATE_VOTER, "duplicate", name=voter.full_name) from None
 
 
 @transaction.atomic(durable=True)
@@ -259,14 +259,14 @@ def voters_import(
 def _check_member(session: VotingSession, member: CommitteeMember) -> None:
     rated = same_person(member.full_name, rated_names(session))
     if rated is not None:
-        raise _fail(MSG_RATED_ON_COMMITTEE, "rated", name=rated)
+        raise refuse(MSG_RATED_ON_COMMITTEE, "rated", name=rated)
     others = session.committee.exclude(pk=member.pk)
     if member.role == CommitteeMember.Role.HEAD:
         head = others.filter(role=CommitteeMember.Role.HEAD).first()
         if head is not None:
-            raise _fail(MSG_SECOND_HEAD, "second_head", name=head.full_name)
+            raise refuse(MSG_SECOND_HEAD, "second_head", name=head.full_name)
     if same_person(member.full_name, others.values_list("full_name", flat=True)):
-        raise _fail(MSG_DUPLICATE_MEMBER, "duplicate", name=member.full_name)
+        raise refuse(MSG_DUPLICATE_MEMBER, "duplicate", name=member.full_name)
 
 
 @transaction.atomic(durable=True)

@@ -22,12 +22,10 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_noop
 
-from ..models import Candidate, Official, Organization, RegistryEvent, VotingSession
-from .common import _fail
+from ..models import CERTIFIED, Candidate, Official, Organization, RegistryEvent, VotingSession
+from .common import refuse
 
-Status = VotingSession.Status
 Action = RegistryEvent.Action
-ON_RECORD = (Status.CERTIFIED, Status.PUBLISHED)
 
 # What a certified record shows of a person, and of a body (its name and its documents' heading).
 OFFICIAL_RECORD_FIELDS = frozenset({"full_name", "organization"})
@@ -54,7 +52,7 @@ def _any_on_record(sessions: QuerySet[VotingSession]) -> bool:
     """
     locked = sessions.select_for_update(no_key=True).order_by("pk")
     statuses = locked.values_list("status", flat=True)
-    return any(status in ON_RECORD for status in statuses)
+    return any(status in CERTIFIED for status in statuses)
 
 
 @transaction.atomic
@@ -65,7 +63,7 @@ def official_check_change(*, official: Official, fields: Iterable[str]) -> None:
     rated_in = Candidate.objects.filter(official_id=official.pk).values("session_id")
     if _any_on_record(VotingSession.objects.filter(pk__in=rated_in)):
         stored = Official.objects.filter(pk=official.pk).values_list("full_name", flat=True)
-        raise _fail(MSG_OFFICIAL_ON_RECORD, "on_record", name=stored.first())
+        raise refuse(MSG_OFFICIAL_ON_RECORD, "on_record", name=stored.first())
 
 
 @transaction.atomic
@@ -75,7 +73,7 @@ def organization_check_change(*, organization: Organization, fields: Iterable[st
         return
     if _any_on_record(VotingSession.objects.filter(organization_id=organization.pk)):
         stored = Organization.objects.filter(pk=organization.pk).values_list("name", flat=True)
-        raise _fail(MSG_ORGANIZATION_ON_RECORD, "on_record", name=stored.first())
+        raise refuse(MSG_ORGANIZATION_ON_RECORD, "on_record", name=stored.first())
 
 
 def _subject(obj: Model) -> str:

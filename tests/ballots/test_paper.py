@@ -59,7 +59,11 @@ def test_the_ballot_form_prints_one_page_per_summoned_person(client, paper_sessi
 
 def test_a_spoiled_line_voids_only_that_person(paper_session):
     entry = paper.paper_entry_start(actor=paper_session.committee, session=paper_session.paper)
-    paper.paper_ballot_add(entry=entry, choices=_choices(paper_session, "high", "blank", "low"))
+    paper.paper_ballot_add(
+        actor=paper_session.committee,
+        entry=entry,
+        choices=_choices(paper_session, "high", "blank", "low"),
+    )
     marks = dict(Mark.objects.values_list("candidate_id", "level"))
     first, second, third = paper_session.candidates
     assert marks == {first.pk: "high", second.pk: "invalid", third.pk: "low"}
@@ -69,10 +73,13 @@ def test_a_ballot_missing_a_person_or_naming_a_stranger_is_refused(paper_session
     entry = paper.paper_entry_start(actor=paper_session.committee, session=paper_session.paper)
     first = paper_session.candidates[0]
     with pytest.raises(ValidationError):
-        paper.paper_ballot_add(entry=entry, choices={first.pk: "high"})
+        paper.paper_ballot_add(
+            actor=paper_session.committee, entry=entry, choices={first.pk: "high"}
+        )
     stranger = paper_session.other_session.candidates.first()
     with pytest.raises(ValidationError):
         paper.paper_ballot_add(
+            actor=paper_session.committee,
             entry=entry,
             choices={**_choices(paper_session, "high", "high", "high"), stranger.pk: "low"},
         )
@@ -121,9 +128,9 @@ def test_an_unknown_entry_label_is_a_404(client, paper_session):
 def _enter(cast, user, label, ballots, whole_invalid=0):
     entry = paper.paper_entry_start(actor=user, session=cast.paper, label=label)
     for levels in ballots:
-        paper.paper_ballot_add(entry=entry, choices=_choices(cast, *levels))
+        paper.paper_ballot_add(actor=user, entry=entry, choices=_choices(cast, *levels))
     for _ in range(whole_invalid):
-        paper.paper_ballot_add(entry=entry, choices={}, whole_invalid=True)
+        paper.paper_ballot_add(actor=user, entry=entry, choices={}, whole_invalid=True)
     paper.paper_entry_finish(actor=user, entry=entry)
     return entry
 
@@ -165,7 +172,11 @@ def test_the_second_entry_needs_another_member_and_a_finished_first(paper_sessio
 def test_finishing_an_entry_rewrites_its_ballots_with_new_ids(paper_session):
     entry = paper.paper_entry_start(actor=paper_session.committee, session=paper_session.paper)
     for _ in range(4):
-        paper.paper_ballot_add(entry=entry, choices=_choices(paper_session, "high", "low", "low"))
+        paper.paper_ballot_add(
+            actor=paper_session.committee,
+            entry=entry,
+            choices=_choices(paper_session, "high", "low", "low"),
+        )
     before = set(Ballot.objects.values_list("id", flat=True))
     paper.paper_entry_finish(actor=paper_session.committee, entry=entry)
     after = set(Ballot.objects.values_list("id", flat=True))
@@ -294,3 +305,27 @@ def test_only_its_own_entrant_types_into_an_entry(client, paper_session):
     assert client.post(reverse("ballots:paper_finish", args=[session.pk, "A"])).status_code == 404
     assert not Ballot.objects.exists()
     assert PaperEntry.objects.get(session=session).state == "open"
+
+
+def test_the_paper_services_let_only_its_own_entrant_type_into_an_entry(paper_session):
+    other = make_member(paper_session.org, "committee", "kiemphieu_khac")
+    entry = paper.paper_entry_start(actor=paper_session.committee, session=paper_session.paper)
+    ballot = paper.paper_ballot_add(
+        actor=paper_session.committee,
+        entry=entry,
+        choices=_choices(paper_session, "high", "low", "low"),
+    )
+    attempts = [
+        lambda: paper.paper_ballot_add(
+            actor=other, entry=entry, choices=_choices(paper_session, "high", "low", "low")
+        ),
+        lambda: paper.paper_ballot_add(actor=other, entry=entry, choices={}, whole_invalid=True),
+        lambda: paper.paper_ballot_remove(actor=other, entry=entry, ballot_id=ballot.pk),
+        lambda: paper.paper_entry_finish(actor=other, entry=entry),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError) as excinfo:
+            attempt()
+        assert excinfo.value.code == "not_entrant"
+    assert list(Ballot.objects.values_list("pk", flat=True)) == [ballot.pk]
+    assert PaperEntry.objects.get(pk=entry.pk).state == "open"

@@ -118,7 +118,7 @@ def test_double_entry_disagreement_blocks_certification(cast):
     second = make_member(cast.org, "committee", "kiemphieu2")
     for user, label, level in ((cast.committee, "A", "high"), (second, "B", "low")):
         entry = paper.paper_entry_start(actor=user, session=session, label=label)
-        paper.paper_ballot_add(entry=entry, choices={c.pk: level for c in candidates})
+        paper.paper_ballot_add(actor=user, entry=entry, choices={c.pk: level for c in candidates})
         paper.paper_entry_finish(actor=user, entry=entry)
     with pytest.raises(ValidationError):
         result_services.result_certify(actor=cast.committee, session=session)

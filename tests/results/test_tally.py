@@ -151,7 +151,9 @@ def test_a_paper_session_and_an_electronic_one_with_the_same_ballots_agree(cast)
     candidates = list(on_paper.candidates.order_by("order"))
     for levels in BALLOTS:
         paper.paper_ballot_add(
-            entry=entry, choices={c.pk: lv for c, lv in zip(candidates, levels, strict=True)}
+            actor=cast.committee,
+            entry=entry,
+            choices={c.pk: lv for c, lv in zip(candidates, levels, strict=True)},
         )
     paper.paper_entry_finish(actor=cast.committee, entry=entry)
     paper.count_sheet_save(actor=cast.committee, session=on_paper, present=6, issued=6)
@@ -173,8 +175,10 @@ def test_a_whole_invalid_ballot_is_collected_but_counts_for_nobody(cast):
     session = _paper_session(cast)
     entry = paper.paper_entry_start(actor=cast.committee, session=session)
     candidates = list(session.candidates.order_by("order"))
-    paper.paper_ballot_add(entry=entry, choices={c.pk: "low" for c in candidates})
-    paper.paper_ballot_add(entry=entry, choices={}, whole_invalid=True)
+    paper.paper_ballot_add(
+        actor=cast.committee, entry=entry, choices={c.pk: "low" for c in candidates}
+    )
+    paper.paper_ballot_add(actor=cast.committee, entry=entry, choices={}, whole_invalid=True)
     paper.paper_entry_finish(actor=cast.committee, entry=entry)
     result = result_compute(session)
     assert (result.collected, result.whole_invalid, result.valid) == (2, 1, 1)

@@ -119,6 +119,6 @@ def test_a_public_id_never_starts_with_a_dash_so_commands_take_it_as_an_argument
     from sessions.models import new_public_id
 
     tokens = iter(["-abcdefghijk", "-bcdefghijkl", "Xcdefghijklm"])
-    with mock.patch("sessions.models.secrets.token_urlsafe", lambda _n: next(tokens)):
+    with mock.patch("sessions.models.session.secrets.token_urlsafe", lambda _n: next(tokens)):
         assert new_public_id() == "Xcdefghijklm"
     assert not any(new_public_id().startswith("-") for _ in range(2000))

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from results.access import COUNTED
 from results.frozen import AlteredRecord, result_document
 from sessions.models import VotingSession
 
@@ -19,7 +18,7 @@ def find_session(ref: str) -> VotingSession:
         session = VotingSession.objects.select_related("organization").filter(pk=ref).first()
     if session is None:
         raise CommandError(f"no session {ref!r}")
-    if session.status not in COUNTED:
+    if not session.is_counted:
         raise CommandError(f"session {ref!r} is {session.status}: results exist once voting closed")
     return session
 
