@@ -12,6 +12,7 @@ from ..models import (
     Organization,
     VotingSession,
 )
+from ..regimes import default_scope
 from ..selectors import readiness_blockers, voter_list_fingerprint
 from .common import (
     MSG_ALREADY_OPENED,
@@ -39,13 +40,6 @@ SESSION_FIELDS = (
 )
 
 
-def default_scope(regime: str) -> str:
-    """nq96 results are published to the public; Party-track (qd96) ones stay internal."""
-    if regime == VotingSession.Regime.NQ96:
-        return VotingSession.Scope.PUBLIC
-    return VotingSession.Scope.INTERNAL
-
-
 @transaction.atomic(durable=True)
 def session_create(
     *, actor: AbstractBaseUser, organization: Organization, **fields: Any
@@ -68,8 +62,10 @@ def session_create(
 
 @transaction.atomic(durable=True)
 def session_update(*, actor: AbstractBaseUser, session: VotingSession, **fields: Any) -> None:
-    """Change a draft session's details; the changed fields go into the audit trail."""
+    """Change a draft session's details (an empty scope takes the regime's default); audited."""
     locked = _lock_draft(session)
+    if "scope" in fields and not fields["scope"]:
+        fields["scope"] = default_scope(fields.get("regime", locked.regime))
     changed = {}
     for key in SESSION_FIELDS:
         if key in fields and getattr(locked, key) != fields[key]:
