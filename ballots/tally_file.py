@@ -85,7 +85,7 @@ def parse_tally_file(filename: str, data: bytes, *, procedure: str, collected: i
         return TallyFile(problems=problems)
     columns, missing = _locate_columns(table[start], procedure)
     if missing:
-        return TallyFile(problems=[missing_columns(missing, row=start + 1)])
+        return TallyFile(problems=[_missing_columns(missing, row=start + 1)])
     result = TallyFile()
     rows = _read_rows(table, start, columns, procedure, result.problems)
     checks = tally_import_problems(collected=collected, rows=[row.counts for row in rows])
@@ -114,7 +114,7 @@ def _locate_columns(header: list[str], procedure: str) -> tuple[_Columns, list[s
     return _Columns(header, where), [c for c in required if c not in where]
 
 
-def missing_columns(missing: list[str], *, row: int) -> ImportProblem:
+def _missing_columns(missing: list[str], *, row: int) -> ImportProblem:
     return ImportProblem(
         _("missing column(s): %(columns)s.")
         % {"columns": ", ".join(f"“{EXAMPLES[c]}”" for c in missing)},
@@ -148,7 +148,7 @@ def _read_row(
     row: list[str], line: int, columns: _Columns, procedure: str, problems: list[ImportProblem]
 ) -> _Row:
     def count(column: str) -> int | None:
-        value, problem = read_count(columns.cell(row, column))
+        value, problem = _read_count(columns.cell(row, column))
         if problem:
             problems.append(ImportProblem(problem, row=line, column=columns.label(column)))
         return value
@@ -164,7 +164,7 @@ def _read_row(
     )
 
 
-def read_count(text: str) -> tuple[int | None, str]:
+def _read_count(text: str) -> tuple[int | None, str]:
     """A cell as a count, or None and why not."""
     text = text.replace(" ", "")
     # ASCII digits only: "²".isdigit() is true but int() refuses it, and so is "--5".
