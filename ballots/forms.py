@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .services import MAX_CODES
+from .tally_checks import tally_import_problems
 
 
 class GenerateCodesForm(forms.Form):
@@ -169,17 +170,13 @@ class TallyImportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        collected, issued, summoned = (
-            data.get("collected"),
-            data.get("issued"),
-            data.get("summoned"),
-        )
-        if collected is not None and issued is not None and collected > issued:
-            self.add_error("collected", _("More ballots collected than issued."))
-        if issued is not None and summoned is not None and issued > summoned:
-            self.add_error("issued", _("More ballots issued than people summoned."))
-        if data.get("regime") == "nq85" and not summoned:
-            self.add_error("summoned", _("Required for Resolution 85: it is the denominator."))
+        for problem in tally_import_problems(
+            regime=data.get("regime", ""),
+            collected=data.get("collected"),
+            issued=data.get("issued"),
+            summoned=data.get("summoned"),
+        ):
+            self.add_error(problem.field, problem.message)
         upload = data.get("file")
         if upload is not None and upload.size > 2 * 1024 * 1024:
             self.add_error("file", _("The file is larger than 2 MB. Is it the right file?"))

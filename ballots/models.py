@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import Candidate, VotingSession
+from sessions.regimes import LEVEL_LABELS
 
 
 class VoterCode(models.Model):
@@ -129,11 +130,12 @@ class Mark(models.Model):
     """What one ballot says about one candidate. Every candidate on the ballot has one mark."""
 
     class Level(models.TextChoices):
-        HIGH = "high", _("High confidence")
-        MEDIUM = "medium", _("Confidence")
-        LOW = "low", _("Low")
-        YES = "yes", _("Confidence")
-        NO = "no", _("No confidence")
+        # The labels are the ballot's own (sessions/regimes.py).
+        HIGH = "high", LEVEL_LABELS["high"]
+        MEDIUM = "medium", LEVEL_LABELS["medium"]
+        LOW = "low", LEVEL_LABELS["low"]
+        YES = "yes", LEVEL_LABELS["yes"]
+        NO = "no", LEVEL_LABELS["no"]
         # A line left blank, marked twice or struck: void for this person only.
         INVALID = "invalid", _("Invalid line")
 

@@ -196,7 +196,7 @@ def session_open(*, actor: AbstractBaseUser, session: VotingSession) -> bool:
     if not locked.is_ready:
         raise refuse(MSG_NOT_READY, "not_ready")
     q = quorum(locked)
-    if locked.regime == VotingSession.Regime.QD96 and not q.met:
+    if locked.rules.quorum_binding and not q.met:
         raise refuse(
             MSG_NO_QUORUM, "quorum", present=q.present, summoned=q.summoned, needed=q.needed
         )

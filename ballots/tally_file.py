@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from sessions.imports import ImportProblem, normalize_header, read_table
 
 from .paper import TallyRow
+from .tally_checks import RowCounts, tally_import_problems
 
 # Accepted header names (normalized: lower case, no diacritics) → our column keys.
 COLUMNS = {
@@ -31,6 +32,17 @@ LEVEL_COLUMNS = {
 }
 
 
+# How a missing column is named in the problem: its Vietnamese and English headers.
+EXAMPLES = {
+    "name": "họ và tên / name",
+    "high": "tín nhiệm cao / high",
+    "medium": "tín nhiệm / medium",
+    "low": "tín nhiệm thấp / low",
+    "yes": "tín nhiệm / confidence",
+    "no": "không tín nhiệm / no_confidence",
+}
+
+
 @dataclass
 class TallyFile:
     rows: list[TallyRow] = field(default_factory=list)
@@ -41,14 +53,56 @@ class TallyFile:
         return not self.problems and bool(self.rows)
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """The header row and where each known column is in it."""
+
+    header: list[str]
+    where: dict[str, int]
+
+    def cell(self, row: list[str], column: str) -> str:
+        index = self.where.get(column)
+        return row[index] if index is not None and index < len(row) else ""
+
+    def label(self, column: str) -> str:
+        return self.header[self.where[column]]
+
+
+@dataclass
+class _Row:
+    """One row as read: its counts for the checks and what becomes the candidate."""
+
+    counts: RowCounts
+    order: int | None
+    full_name: str
+    position: str
+
+
 def parse_tally_file(filename: str, data: bytes, *, procedure: str, collected: int) -> TallyFile:
     """Every row's counts, checked against the number of ballots collected."""
-    result = TallyFile()
     start, table, problems = read_table(filename, data)
     if problems:
-        result.problems.extend(problems)
-        return result
-    header = table[start]
+        return TallyFile(problems=problems)
+    columns, missing = _locate_columns(table[start], procedure)
+    if missing:
+        return TallyFile(problems=[_missing_columns(missing, row=start + 1)])
+    result = TallyFile()
+    rows = _read_rows(table, start, columns, procedure, result.problems)
+    checks = tally_import_problems(collected=collected, rows=[row.counts for row in rows])
+    result.problems.extend(
+        ImportProblem(check.message, row=check.line, column=columns.label(check.field))
+        for check in checks
+    )
+    result.problems.sort(key=lambda problem: problem.row or 0)
+    refused = {problem.row for problem in result.problems}
+    result.rows = [_tally_row(row) for row in rows if row.counts.line not in refused]
+    if not result.rows and not result.problems:
+        result.problems.append(ImportProblem(_("the file has a header but no candidates.")))
+    return result
+
+
+def _locate_columns(header: list[str], procedure: str) -> tuple[_Columns, list[str]]:
+    """Where each known column is (the first of its names wins), and the required ones missing."""
     wanted = {**COLUMNS, **LEVEL_COLUMNS[procedure]}
     where: dict[str, int] = {}
     for index, cell in enumerate(header):
@@ -57,115 +111,77 @@ def parse_tally_file(filename: str, data: bytes, *, procedure: str, collected: i
             if key in names and column not in where:
                 where[column] = index
     required = ["name", *LEVEL_COLUMNS[procedure]]
-    missing = [c for c in required if c not in where]
-    if missing:
-        examples = {
-            "name": "họ và tên / name",
-            "high": "tín nhiệm cao / high",
-            "medium": "tín nhiệm / medium",
-            "low": "tín nhiệm thấp / low",
-            "yes": "tín nhiệm / confidence",
-            "no": "không tín nhiệm / no_confidence",
-        }
-        result.problems.append(
-            ImportProblem(
-                _("missing column(s): %(columns)s.")
-                % {"columns": ", ".join(f"“{examples[c]}”" for c in missing)},
-                row=start + 1,
-            )
-        )
-        return result
+    return _Columns(header, where), [c for c in required if c not in where]
 
-    def cell(row: list[str], column: str) -> str:
-        index = where.get(column)
-        return row[index] if index is not None and index < len(row) else ""
 
-    def number(row: list[str], column: str, line: int) -> int | None:
-        text = cell(row, column).replace(" ", "")
-        label = header[where[column]]
-        # ASCII digits only: "²".isdigit() is true but int() refuses it, and so is "--5".
-        if not re.fullmatch(r"-?[0-9]+", text):
-            result.problems.append(
-                ImportProblem(
-                    _("“%(value)s” is not a whole number.") % {"value": text},
-                    row=line,
-                    column=label,
-                )
-            )
-            return None
-        value = int(text)
-        if value < 0:
-            result.problems.append(
-                ImportProblem(_("a count cannot be negative."), row=line, column=label)
-            )
-            return None
-        if value > collected:
-            result.problems.append(
-                ImportProblem(
-                    _("%(value)d is more than the %(collected)d ballots collected.")
-                    % {"value": value, "collected": collected},
-                    row=line,
-                    column=label,
-                )
-            )
-            return None
-        return value
+def _missing_columns(missing: list[str], *, row: int) -> ImportProblem:
+    return ImportProblem(
+        _("missing column(s): %(columns)s.")
+        % {"columns": ", ".join(f"“{EXAMPLES[c]}”" for c in missing)},
+        row=row,
+    )
 
-    for offset, row in enumerate(table[start + 1 :]):
-        line = start + 2 + offset
+
+def _read_rows(
+    table: list[list[str]],
+    start: int,
+    columns: _Columns,
+    procedure: str,
+    problems: list[ImportProblem],
+) -> list[_Row]:
+    """The rows below the header with a name; blank rows skipped, unreadable cells in problems."""
+    rows = []
+    for line, row in enumerate(table[start + 1 :], start=start + 2):
         if not any(row):
             continue
-        name = cell(row, "name")
+        name = columns.cell(row, "name")
         if not name:
-            result.problems.append(
-                ImportProblem(_("the full name is empty."), row=line, column=header[where["name"]])
+            problems.append(
+                ImportProblem(_("the full name is empty."), row=line, column=columns.label("name"))
             )
             continue
-        counts = {level: number(row, level, line) for level in LEVEL_COLUMNS[procedure]}
-        invalid = number(row, "invalid", line) if cell(row, "invalid") else None
-        order = None
-        if cell(row, "order"):
-            order_text = cell(row, "order").rstrip(".")
-            order = int(order_text) if re.fullmatch(r"[0-9]+", order_text) else None
-        if any(v is None for v in counts.values()):
-            continue
-        total = sum(v for v in counts.values() if v is not None)
-        if total + (invalid or 0) > collected:
-            result.problems.append(
-                ImportProblem(
-                    _(
-                        "the counts add up to %(total)d, more than the %(collected)d ballots "
-                        "collected."
-                    )
-                    % {"total": total + (invalid or 0), "collected": collected},
-                    row=line,
-                    column=header[where["name"]],
-                )
-            )
-            continue
-        if invalid is not None and total + invalid != collected:
-            result.problems.append(
-                ImportProblem(
-                    _(
-                        "the levels and invalid lines add up to %(total)d, not the %(collected)d "
-                        "ballots collected."
-                    )
-                    % {"total": total + invalid, "collected": collected},
-                    row=line,
-                    column=header[where["invalid"]],
-                )
-            )
-            continue
-        result.rows.append(
-            TallyRow(
-                line=line,
-                order=order,
-                full_name=name,
-                position=cell(row, "position"),
-                counts={k: v for k, v in counts.items() if v is not None},
-                invalid=invalid,
-            )
-        )
-    if not result.rows and not result.problems:
-        result.problems.append(ImportProblem(_("the file has a header but no candidates.")))
-    return result
+        rows.append(_read_row(row, line, columns, procedure, problems))
+    return rows
+
+
+def _read_row(
+    row: list[str], line: int, columns: _Columns, procedure: str, problems: list[ImportProblem]
+) -> _Row:
+    def count(column: str) -> int | None:
+        value, problem = _read_count(columns.cell(row, column))
+        if problem:
+            problems.append(ImportProblem(problem, row=line, column=columns.label(column)))
+        return value
+
+    counts = {level: count(level) for level in LEVEL_COLUMNS[procedure]}
+    invalid = count("invalid") if columns.cell(row, "invalid") else None
+    order_text = columns.cell(row, "order").rstrip(".")
+    return _Row(
+        counts=RowCounts(line=line, counts=counts, invalid=invalid),
+        order=int(order_text) if re.fullmatch(r"[0-9]+", order_text) else None,
+        full_name=columns.cell(row, "name"),
+        position=columns.cell(row, "position"),
+    )
+
+
+def _read_count(text: str) -> tuple[int | None, str]:
+    """A cell as a count, or None and why not."""
+    text = text.replace(" ", "")
+    # ASCII digits only: "²".isdigit() is true but int() refuses it, and so is "--5".
+    if not re.fullmatch(r"-?[0-9]+", text):
+        return None, _("“%(value)s” is not a whole number.") % {"value": text}
+    value = int(text)
+    if value < 0:
+        return None, _("a count cannot be negative.")
+    return value, ""
+
+
+def _tally_row(row: _Row) -> TallyRow:
+    return TallyRow(
+        line=row.counts.line,
+        order=row.order,
+        full_name=row.full_name,
+        position=row.position,
+        counts={k: v for k, v in row.counts.counts.items() if v is not None},
+        invalid=row.counts.invalid,
+    )

@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sessions.models import Candidate, VotingSession
+from sessions.regimes import REGIMES, rules_for
 
 from . import documents
 from .models import Certification
-from .regimes import REGIMES
 from .tally import CandidateResult, LevelResult, SessionResult, result_compute
 
 logger = logging.getLogger(__name__)
@@ -77,11 +77,9 @@ class FrozenBand:
         Vietnamese text (which is also what the API and the exports carry).
         """
         language = translation.get_language()
-        regime = REGIMES.get(self.regime)
-        if not language or language.startswith("vi") or regime is None:
+        if not language or language.startswith("vi") or self.regime not in REGIMES:
             return self.certified_text
-        bands = regime.confidence_bands if self.procedure == "confidence" else regime.rating_bands
-        band = next((b for b in bands if b.code == self.code), None)
+        band = rules_for(self.regime, self.procedure).band_named(self.code)
         return str(band.consequence) if band else self.certified_text
 
 
@@ -115,7 +113,7 @@ def refuse(session: VotingSession, reason: str) -> AlteredRecord:
 
 def _rebuild(session: VotingSession, document: dict[str, Any]) -> SessionResult:
     figures = document["session"]
-    levels = [value for value, _label in session.levels()]
+    levels = session.rules.level_values
     # Candidates past draft can no longer be added, removed, reordered or re-pointed (services
     # and admin refuse), so the live list pairs line by line with the frozen one. It gives the
     # ids for links only: every name, position and figure shown comes from the document.

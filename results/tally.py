@@ -14,8 +14,7 @@ from django.db.models import Count, Q
 
 from ballots.models import Ballot, CountSheet, Mark, TallyCount, VoterCode
 from sessions.models import Candidate, VotingSession
-
-from .regimes import REGIMES, Band
+from sessions.regimes import Band, quorum_met
 
 if TYPE_CHECKING:
     from .frozen import FrozenBand, FrozenCandidate
@@ -77,13 +76,7 @@ class SessionResult:
 
     @property
     def quorum_met(self) -> bool:
-        return (
-            self.present is not None and self.summoned > 0 and 3 * self.present >= 2 * self.summoned
-        )
-
-
-def _levels(session: VotingSession) -> list[str]:
-    return [value for value, _label in session.levels()]
+        return self.present is not None and quorum_met(present=self.present, summoned=self.summoned)
 
 
 def _figures(session: VotingSession) -> tuple[int, int | None, int | None, int, int]:
@@ -138,12 +131,10 @@ def _counts(session: VotingSession) -> dict[tuple[int, str], int]:
 
 def result_compute(session: VotingSession) -> SessionResult:
     """Every figure of a session's result under its regime and procedure."""
-    regime = REGIMES[session.regime]
+    rules = session.rules
     summoned, present, issued, collected, whole_invalid = _figures(session)
-    denominator = summoned if regime.denominator == "summoned" else collected
+    denominator = summoned if rules.over_summoned else collected
     counts = _counts(session)
-    levels = _levels(session)
-    against = "no" if session.procedure == VotingSession.Procedure.CONFIDENCE else "low"
     candidates = list(
         Candidate.objects.filter(session=session, excluded=False)
         .select_related("official")
@@ -154,7 +145,7 @@ def result_compute(session: VotingSession) -> SessionResult:
     for number, candidate in enumerate(candidates, start=1):
         level_results = [
             LevelResult(level, n, percent(n, denominator))
-            for level in levels
+            for level in rules.level_values
             for n in [counts.get((candidate.pk, level), 0)]
         ]
         if session.mode == Mode.PAPER_TALLY:
@@ -168,9 +159,8 @@ def result_compute(session: VotingSession) -> SessionResult:
                 levels=level_results,
                 invalid=invalid,
                 invalid_percent=percent(invalid, denominator),
-                band=regime.band(
-                    procedure=session.procedure,
-                    against=counts.get((candidate.pk, against), 0),
+                band=rules.band(
+                    against=counts.get((candidate.pk, rules.against), 0),
                     denominator=denominator,
                 ),
             )

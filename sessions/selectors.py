@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from .audit_keys import LEGACY_KEY_ID, current_key, keyring
 from .models import AuditEvent, Candidate, CommitteeMember, Voter, VotingSession
+from .regimes import quorum_met, quorum_needed
 
 VOTER_LIST_FORMAT = "tinnhiem-voter-list-v1"
 
@@ -130,18 +131,18 @@ def readiness_blockers(session: VotingSession) -> list[Check]:
 
 @dataclass(frozen=True)
 class Quorum:
-    """Presence against the ⅔ quorum of Regulation 96 (3 × present ≥ 2 × summoned)."""
+    """Presence against the ⅔ quorum (sessions/regimes.py says where it binds)."""
 
     present: int
     summoned: int
 
     @property
     def needed(self) -> int:
-        return (2 * self.summoned + 2) // 3  # the smallest n with 3n ≥ 2 × summoned
+        return quorum_needed(self.summoned)
 
     @property
     def met(self) -> bool:
-        return self.summoned > 0 and 3 * self.present >= 2 * self.summoned
+        return quorum_met(present=self.present, summoned=self.summoned)
 
     @property
     def absent(self) -> int:

@@ -91,11 +91,8 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         organizations=organizations_for(request.user, Need.PREPARE),
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if not data.get("scope"):
-            data["scope"] = services.default_scope(data["regime"])
         try:
-            services.session_update(actor=request.user, session=session, **data)
+            services.session_update(actor=request.user, session=session, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

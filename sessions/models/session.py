@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..regimes import Rules, rules_for
 from .registry import Official, Organization
 
 
@@ -182,11 +183,14 @@ class VotingSession(models.Model):
         """The committee has certified the result (it may also be published)."""
         return self.status in CERTIFIED
 
+    @property
+    def rules(self) -> Rules:
+        """What this session's regime and procedure decide (sessions/regimes.py)."""
+        return rules_for(self.regime, self.procedure)
+
     def levels(self) -> list[tuple[str, str]]:
         """The boxes on this session's ballot, in printed order."""
-        if self.procedure == self.Procedure.CONFIDENCE:
-            return [("yes", _("Confidence")), ("no", _("No confidence"))]
-        return [("high", _("High confidence")), ("medium", _("Confidence")), ("low", _("Low"))]
+        return self.rules.levels
 
 
 Status = VotingSession.Status

@@ -14,6 +14,7 @@ from ..models import (
     Organization,
     VotingSession,
 )
+from ..regimes import default_scope
 from ..selectors import readiness_blockers, voter_list_fingerprint
 from .common import (
     MSG_ALREADY_OPENED,
@@ -40,13 +41,6 @@ SESSION_FIELDS = (
     "mode",
     "scope",
 )
-
-
-def default_scope(regime: str) -> str:
-    """nq96 results are published to the public; Party-track (qd96) ones stay internal."""
-    if regime == VotingSession.Regime.NQ96:
-        return VotingSession.Scope.PUBLIC
-    return VotingSession.Scope.INTERNAL
 
 
 @transaction.atomic(durable=True)
@@ -106,8 +100,10 @@ def session_create_counted(
 
 @transaction.atomic(durable=True)
 def session_update(*, actor: AbstractBaseUser, session: VotingSession, **fields: Any) -> None:
-    """Change a draft session's details; the changed fields go into the audit trail."""
+    """Change a draft session's details (an empty scope takes the regime's default); audited."""
     locked = _lock_draft(session)
+    if "scope" in fields and not fields["scope"]:
+        fields["scope"] = default_scope(fields.get("regime", locked.regime))
     changed = {}
     for key in SESSION_FIELDS:
         if key in fields and getattr(locked, key) != fields[key]:

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from results.regimes import REGIMES
 from sessions.models import Candidate, VotingSession
+from sessions.regimes import REGIMES
 
 CSV_2018 = (
     "Họ và tên,Chức vụ,Tín nhiệm cao,Tín nhiệm,Tín nhiệm thấp\nTrần Văn Lâu,Chủ tịch,10,10,30\n"

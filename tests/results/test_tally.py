@@ -8,10 +8,10 @@ import pytest
 
 from ballots import paper, services
 from ballots.models import Ballot
-from results.regimes import REGIMES
 from results.tally import percent, result_compute
 from sessions import services as session_services
 from sessions.models import VotingSession
+from sessions.regimes import REGIMES
 from tests.factories import fill_session, make_session, open_session
 
 

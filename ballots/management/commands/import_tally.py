@@ -14,10 +14,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ballots.paper import system_user, tally_import
+from ballots.tally_checks import tally_import_problems
 from ballots.tally_file import parse_tally_file
 from sessions.models import Organization
-
-KIND_FOR_REGIME = {"qd96": "party", "nq96": "state", "nq85": "state"}
+from sessions.regimes import PROCEDURES, REGIMES
 
 
 def _count(text: str) -> int:
@@ -36,8 +36,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="CSV or XLSX file, one row per candidate")
         parser.add_argument("--title", required=True)
-        parser.add_argument("--regime", required=True, choices=["qd96", "nq96", "nq85"])
-        parser.add_argument("--procedure", default="rating", choices=["rating", "confidence"])
+        parser.add_argument("--regime", required=True, choices=list(REGIMES))
+        parser.add_argument("--procedure", default="rating", choices=list(PROCEDURES))
         parser.add_argument("--collected", required=True, type=_count, help="ballots collected")
         parser.add_argument("--issued", type=_count, help="ballots issued")
         parser.add_argument("--summoned", type=_count, help="people summoned (nq85: members)")
@@ -51,12 +51,11 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         collected, issued = options["collected"], options["issued"]
         summoned = options["summoned"]
-        if issued is not None and collected > issued:
-            raise CommandError(f"--collected {collected} is more than --issued {issued}")
-        if options["regime"] == "nq85" and not summoned:
-            raise CommandError("--summoned is required under nq85: it is the denominator")
-        if summoned is not None and issued is not None and issued > summoned:
-            raise CommandError(f"--issued {issued} is more than --summoned {summoned}")
+        problems = tally_import_problems(
+            regime=options["regime"], collected=collected, issued=issued, summoned=summoned
+        )
+        if problems:
+            raise CommandError(" ".join(f"--{p.field}: {p.message}" for p in problems))
         parsed = parse_tally_file(
             path.name, path.read_bytes(), procedure=options["procedure"], collected=collected
         )
@@ -66,7 +65,7 @@ class Command(BaseCommand):
             raise CommandError("nothing imported")
         name = options["organization"] or "Kết quả nhập từ tệp"
         organization, _ = Organization.objects.get_or_create(
-            name=name, defaults={"kind": KIND_FOR_REGIME[options["regime"]]}
+            name=name, defaults={"kind": REGIMES[options["regime"]].organization_kind}
         )
         try:
             session = tally_import(

@@ -1,0 +1,110 @@
+"""The checks on a counted tally brought in whole (a paper tally sheet from a file), in one place.
+
+The import form, the `import_tally` command and the file reader (tally_file.py) all call
+`tally_import_problems`: the figures (collected ≤ issued ≤ summoned, a summoned count where the
+regime divides by it) and each row of the file (no count above the ballots collected, and the
+levels with the invalid lines adding up to them). The tally sheet typed in for a session's own
+paper ballots is checked by `paper.tally_problems`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from sessions.regimes import needs_summoned
+
+MSG_COLLECTED_ABOVE_ISSUED = gettext_noop("More ballots collected than issued.")
+MSG_ISSUED_ABOVE_SUMMONED = gettext_noop("More ballots issued than people summoned.")
+MSG_SUMMONED_REQUIRED = gettext_noop("Required for Resolution 85: it is the denominator.")
+MSG_COUNT_ABOVE_COLLECTED = gettext_noop(
+    "%(value)d is more than the %(collected)d ballots collected."
+)
+MSG_SUM_ABOVE_COLLECTED = gettext_noop(
+    "the counts add up to %(total)d, more than the %(collected)d ballots collected."
+)
+MSG_SUM_NOT_COLLECTED = gettext_noop(
+    "the levels and invalid lines add up to %(total)d, not the %(collected)d ballots collected."
+)
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    """One row of a tally file as read: its counts, before they are checked."""
+
+    line: int
+    counts: Mapping[str, int | None]  # level → count; None where the cell could not be read
+    invalid: int | None  # None when the column is absent or empty (or unreadable)
+
+
+@dataclass(frozen=True)
+class TallyProblem:
+    """What is wrong and where: a figure, or a row's column (a level, "invalid" or "name")."""
+
+    field: str
+    message: str
+    line: int | None = None
+
+
+def tally_import_problems(
+    *,
+    collected: int | None,
+    regime: str = "",
+    issued: int | None = None,
+    summoned: int | None = None,
+    rows: Iterable[RowCounts] = (),
+) -> list[TallyProblem]:
+    """Every check on an imported tally: its figures, then each row against `collected`."""
+    problems = _figure_problems(
+        regime=regime, collected=collected, issued=issued, summoned=summoned
+    )
+    if collected is not None:
+        for row in rows:
+            problems.extend(_row_problems(row, collected))
+    return problems
+
+
+def _figure_problems(
+    *, regime: str, collected: int | None, issued: int | None, summoned: int | None
+) -> list[TallyProblem]:
+    problems = []
+    if collected is not None and issued is not None and collected > issued:
+        problems.append(TallyProblem("collected", _(MSG_COLLECTED_ABOVE_ISSUED)))
+    if issued is not None and summoned is not None and issued > summoned:
+        problems.append(TallyProblem("issued", _(MSG_ISSUED_ABOVE_SUMMONED)))
+    if needs_summoned(regime) and not summoned:
+        problems.append(TallyProblem("summoned", _(MSG_SUMMONED_REQUIRED)))
+    return problems
+
+
+def _row_problems(row: RowCounts, collected: int) -> list[TallyProblem]:
+    """No count above the ballots collected; if none is, the sums (an unread cell stops here)."""
+    cells = {**row.counts, "invalid": row.invalid}
+    problems = [
+        TallyProblem(
+            column,
+            _(MSG_COUNT_ABOVE_COLLECTED) % {"value": value, "collected": collected},
+            row.line,
+        )
+        for column, value in cells.items()
+        if value is not None and value > collected
+    ]
+    above = {p.field for p in problems}
+    if above - {"invalid"} or None in row.counts.values():
+        return problems
+    total = sum(row.counts.values())
+    invalid = None if "invalid" in above else row.invalid
+    return problems + _sum_problems(row.line, total, invalid, collected)
+
+
+def _sum_problems(line: int, total: int, invalid: int | None, collected: int) -> list[TallyProblem]:
+    if total + (invalid or 0) > collected:
+        params = {"total": total + (invalid or 0), "collected": collected}
+        return [TallyProblem("name", _(MSG_SUM_ABOVE_COLLECTED) % params, line)]
+    if invalid is not None and total + invalid != collected:
+        params = {"total": total + invalid, "collected": collected}
+        return [TallyProblem("invalid", _(MSG_SUM_NOT_COLLECTED) % params, line)]
+    return []
