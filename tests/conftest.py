@@ -1,15 +1,11 @@
+"""Test-wide settings and the shared cast (tests.factories.build_cast) as fixtures."""
+
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
-from django.contrib.auth.models import User
 
-from sessions.models import Membership, Organization, VotingSession
-
-from .factories import fill_session, make_member, make_org, make_session, make_user
-
-Role = Membership.Role
+from .built_once import builder_of, built_once, group_by_builder, shared
+from .factories import Cast, build_cast
 
 
 @pytest.fixture(autouse=True)
@@ -22,50 +18,39 @@ def _test_settings(settings):
     }
 
 
-@dataclass
-class Cast:
-    """The shared cast: a province whose leader sees the veterans' association below it."""
-
-    province: Organization
-    org: Organization
-    other_org: Organization
-    secretariat: User
-    committee: User
-    leader: User
-    parent_leader: User
-    other_secretariat: User
-    outsider: User
-    superuser: User
-    session: VotingSession
-    other_session: VotingSession
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    group_by_builder(items)
 
 
-def build_cast() -> Cast:
-    province = make_org("Tỉnh ủy", kind="party")
-    org = make_org("Hội CCB tỉnh", parent=province)
-    other_org = make_org("Hội Nông dân tỉnh")
-    secretariat = make_member(org, Role.SECRETARIAT, "thuky")
-    other_secretariat = make_member(other_org, Role.SECRETARIAT, "thuky_khac")
-    session = fill_session(make_session(org, secretariat), secretariat)
-    other_session = fill_session(make_session(other_org, other_secretariat), other_secretariat)
-    return Cast(
-        province=province,
-        org=org,
-        other_org=other_org,
-        secretariat=secretariat,
-        committee=make_member(org, Role.COMMITTEE, "kiemphieu"),
-        leader=make_member(org, Role.LEADER, "lanhdao"),
-        parent_leader=make_member(province, Role.LEADER, "lanhdao_tinh"),
-        other_secretariat=other_secretariat,
-        outsider=make_user("nguoingoai"),
-        superuser=make_user("admin", is_superuser=True, is_staff=True),
-        session=session,
-        other_session=other_session,
-    )
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before any fixture, so a test that wants other rows never starts inside the shared ones.
+    if builder_of(item) != shared.key:
+        shared.leave()
+
+
+def pytest_sessionfinish():
+    shared.leave()
+
+
+@pytest.fixture(autouse=True)
+def _built_once_rows(request, _test_settings):
+    """Opens the shared transaction before `db` opens the test's own (autouse runs first)."""
+    key = builder_of(request.node)
+    if key is not None:
+        request.getfixturevalue("django_db_setup")
+        shared.enter(key, request.getfixturevalue("django_db_blocker"))
 
 
 @pytest.fixture
-def cast(db) -> Cast:
+def _built_once_copy(_built_once_rows, db):
+    return shared.copy()
+
+
+@built_once
+def cast() -> Cast:
+    """The shared cast (tests.factories.build_cast), built once for consecutive tests."""
     return build_cast()
 
 

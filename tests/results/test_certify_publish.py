@@ -17,7 +17,15 @@ from ballots import paper, services
 from results import services as result_services
 from results.models import Certification
 from sessions.models import AuditEvent
-from tests.factories import fill_session, full_choices, make_member, make_session, open_session
+from tests.built_once import built_once
+from tests.factories import (
+    build_cast,
+    fill_session,
+    full_choices,
+    make_member,
+    make_session,
+    open_session,
+)
 
 
 def _vote(session, codes, levels_per_ballot):
@@ -28,9 +36,10 @@ def _vote(session, codes, levels_per_ballot):
         )
 
 
-@pytest.fixture
-def counted(cast):
+@built_once
+def counted():
     """The cast's session, voted and closed: 5 ballots, the second person mostly low."""
+    cast = build_cast()
     codes = open_session(cast.session, cast.secretariat, codes=5, activate=5)
     _vote(
         cast.session,

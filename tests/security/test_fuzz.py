@@ -12,7 +12,8 @@ from ballots import services
 from ballots.models import Ballot, CountSheet, Mark, TallyCount, VoterCode
 from ballots.tally_file import parse_tally_file
 from sessions.imports import parse_voter_file
-from tests.factories import fill_session, make_session, open_session, post_form
+from tests.built_once import built_once
+from tests.factories import build_cast, fill_session, make_session, open_session, post_form
 
 FUZZ = settings(
     max_examples=60,
@@ -55,10 +56,16 @@ def test_random_ballots_get_a_4xx_or_count_whole(voting_session, payload, pick, 
     assert Mark.objects.filter(ballot__session=session).count() == 3 * ballots
 
 
+@built_once
+def voting():
+    cast = build_cast()
+    cast.codes = open_session(cast.session, cast.secretariat, codes=200, activate=200)
+    return cast
+
+
 @pytest.fixture
-def voting_session(cast):
-    codes = open_session(cast.session, cast.secretariat, codes=200, activate=200)
-    return cast.session, codes
+def voting_session(voting):
+    return voting.session, voting.codes
 
 
 @FUZZ
@@ -94,10 +101,11 @@ def test_tally_files_either_check_out_exactly_or_name_their_problems(text):
         assert str(problem)
 
 
-@pytest.fixture
-def tally_session(cast):
+@built_once
+def tally_closed():
     from sessions import services as session_services
 
+    cast = build_cast()
     session = fill_session(
         make_session(cast.org, cast.secretariat, mode="paper_tally"),
         cast.secretariat,
@@ -108,9 +116,15 @@ def tally_session(cast):
         services.voter_check_in(voter=voter, present=True)
     services.session_open(actor=cast.secretariat, session=session)
     services.session_close(actor=cast.secretariat, session=session, confirm_empty=True)
+    cast.tally = session
+    return cast
+
+
+@pytest.fixture
+def tally_session(tally_closed):
     client = Client()
-    client.force_login(cast.committee)
-    return session, client
+    client.force_login(tally_closed.committee)
+    return tally_closed.tally, client
 
 
 tally_field = st.one_of(
