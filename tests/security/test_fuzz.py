@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ballots import services
 from ballots.models import Ballot, CountSheet, Mark, TallyCount, VoterCode
 from ballots.tally_file import parse_tally_file
-from sessions.imports import parse_voter_file
+from sessions.imports import clean_text, parse_voter_file
 from tests.built_once import built_once
 from tests.factories import build_cast, fill_session, make_session, open_session, post_form
 
@@ -72,10 +72,25 @@ def voting_session(voting):
 @given(data=st.binary(max_size=2000), name=st.sampled_from(["a.csv", "a.xlsx", "a.txt", "a"]))
 def test_random_files_never_crash_the_importers(data, name):
     voters = parse_voter_file(name, data)
-    assert voters.ok or voters.problems
+    _rows_or_reasons(voters)
+    for voter in voters.rows:
+        assert 0 < len(voter.full_name) <= 150 and len(voter.unit) <= 300
+        assert voter.full_name == clean_text(voter.full_name)
+    people = {(v.full_name.casefold(), v.unit.casefold()) for v in voters.rows}
+    assert len(people) == len(voters.rows)  # no one twice
     for procedure in ("rating", "confidence"):
         tally = parse_tally_file(name, data, procedure=procedure, collected=47)
-        assert tally.ok or tally.problems
+        _rows_or_reasons(tally)
+        for row in tally.rows:
+            assert all(0 <= n <= 47 for n in row.counts.values())
+            assert sum(row.counts.values()) + (row.invalid or 0) <= 47
+
+
+def _rows_or_reasons(result) -> None:
+    """A file gives rows to import, or says in words why not: never neither, never silence."""
+    assert result.rows or result.problems
+    assert result.ok is not bool(result.problems)
+    assert all(str(problem).strip() for problem in result.problems)
 
 
 csv_text = st.lists(
