@@ -9,14 +9,15 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, execute_from_command_line
+from django.db import connections
 from django.urls import reverse
 from pypdf import PdfReader
 
 from ballots import paper, services
 from results import services as result_services
 from results.models import Certification
-from sessions.models import AuditEvent
+from sessions.models import AuditEvent, VotingSession
 from tests.built_once import built_once
 from tests.factories import (
     build_cast,
@@ -321,5 +322,24 @@ def test_the_results_and_minutes_commands(tmp_path, counted):
 
 def test_the_results_command_refuses_a_session_still_open(cast):
     open_session(cast.session, cast.secretariat)
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="is open: results exist once voting closed"):
         call_command("results", cast.session.public_id, stdout=io.StringIO())
+
+
+def test_a_stored_public_id_starting_with_a_dash_still_works_on_the_command_line(
+    tmp_path, capsys, monkeypatch, counted
+):
+    """Ids made before new_public_id() skipped a leading "-" (one in 64) stay usable."""
+    # The command line's own path, argv parsing included; a command run from the command line
+    # closes the database connections when done, which would end the test's transaction.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    VotingSession.objects.filter(pk=counted.session.pk).update(public_id="-AbC12dEf3_x")
+    execute_from_command_line(["manage.py", "results", "--", "-AbC12dEf3_x"])
+    document = json.loads(capsys.readouterr().out)
+    assert document["candidates"][1]["counts"]["low"] == 4
+    target = tmp_path / "bb.pdf"
+    execute_from_command_line(["manage.py", "minutes", "-o", str(target), "--", "-AbC12dEf3_x"])
+    assert "BIÊN BẢN KIỂM PHIẾU" in _pdf_text(target.read_bytes())
+    capsys.readouterr()
+    execute_from_command_line(["manage.py", "verify_audit", "--session=-AbC12dEf3_x"])
+    assert f"session {counted.session.pk} " in capsys.readouterr().out
