@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from .built_once import builder_of, built_once, group_by_builder, shared
 from .factories import Cast, build_cast
@@ -16,6 +20,21 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Each run its own test database (the process id in its name): two runs of one checkout
+    on one DATABASE_URL would otherwise drop each other's tables. Django removes it at the end.
+    """
+    for database in settings.DATABASES.values():
+        test = database.setdefault("TEST", {})
+        if database["ENGINE"] == "django.db.backends.sqlite3":
+            if test.get("NAME"):  # tinnhiem/settings.py: a file beside the configured one
+                name = Path(test["NAME"])
+                test["NAME"] = str(name.with_stem(f"{name.stem}_{os.getpid()}"))
+        else:
+            test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{os.getpid()}"
 
 
 @pytest.hookimpl(trylast=True)
