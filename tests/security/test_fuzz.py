@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -15,8 +17,12 @@ from sessions.imports import clean_text, parse_voter_file
 from tests.built_once import built_once
 from tests.factories import build_cast, fill_session, make_session, open_session, post_form
 
+# 60 random payloads a test in CI (CI=true), where time is cheap and every push is fuzzed; 25
+# on a laptop's `make test`, where the suite runs many times a day and Hypothesis's example
+# database (.hypothesis/) replays every failure it found before. Each case is a full request
+# through the app, so examples cost: 25 keep each run's fuzzing about 2 s instead of 5.
 FUZZ = settings(
-    max_examples=60,
+    max_examples=60 if os.environ.get("CI") == "true" else 25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
