@@ -9,7 +9,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import CommandError, call_command, execute_from_command_line
+from django.core.management import CommandError, ManagementUtility, call_command
 from django.db import connections
 from django.urls import reverse
 from pypdf import PdfReader
@@ -330,16 +330,22 @@ def test_a_stored_public_id_starting_with_a_dash_still_works_on_the_command_line
     tmp_path, capsys, monkeypatch, counted
 ):
     """Ids made before new_public_id() skipped a leading "-" (one in 64) stay usable."""
-    # The command line's own path, argv parsing included; a command run from the command line
-    # closes the database connections when done, which would end the test's transaction.
+    # Each command's own command-line path (argv parsed as manage.py does), without
+    # execute_from_command_line's django.setup(), which would point the logging at this test's
+    # captured stderr; run from the command line, a command closes the database connections
+    # when done, which would end the test's transaction.
     monkeypatch.setattr(connections, "close_all", lambda: None)
+
+    def manage(*argv: str) -> str:
+        ManagementUtility(["manage.py", *argv]).fetch_command(argv[0]).run_from_argv(
+            ["manage.py", *argv]
+        )
+        return capsys.readouterr().out
+
     VotingSession.objects.filter(pk=counted.session.pk).update(public_id="-AbC12dEf3_x")
-    execute_from_command_line(["manage.py", "results", "--", "-AbC12dEf3_x"])
-    document = json.loads(capsys.readouterr().out)
+    document = json.loads(manage("results", "--", "-AbC12dEf3_x"))
     assert document["candidates"][1]["counts"]["low"] == 4
     target = tmp_path / "bb.pdf"
-    execute_from_command_line(["manage.py", "minutes", "-o", str(target), "--", "-AbC12dEf3_x"])
+    manage("minutes", "-o", str(target), "--", "-AbC12dEf3_x")
     assert "BIÊN BẢN KIỂM PHIẾU" in _pdf_text(target.read_bytes())
-    capsys.readouterr()
-    execute_from_command_line(["manage.py", "verify_audit", "--session=-AbC12dEf3_x"])
-    assert f"session {counted.session.pk} " in capsys.readouterr().out
+    assert f"session {counted.session.pk} " in manage("verify_audit", "--session=-AbC12dEf3_x")
