@@ -49,7 +49,10 @@ def pytest_runtest_setup(item):
         shared.leave()
 
 
-def pytest_sessionfinish():
+@pytest.fixture(scope="session")
+def _built_once_session(django_db_setup, django_db_blocker):
+    """Rolls the shared rows back at the end, before the test database goes."""
+    yield django_db_blocker
     shared.leave()
 
 
@@ -58,8 +61,14 @@ def _built_once_rows(request, _test_settings):
     """Opens the shared transaction before `db` opens the test's own (autouse runs first)."""
     key = builder_of(request.node)
     if key is not None:
-        request.getfixturevalue("django_db_setup")
-        shared.enter(key, request.getfixturevalue("django_db_blocker"))
+        marker = request.node.get_closest_marker("django_db")
+        if "transactional_db" in request.fixturenames or (
+            marker is not None and marker.kwargs.get("transaction")
+        ):
+            raise pytest.UsageError(
+                f"{request.node.nodeid}: built-once rows never commit; use cast_tx here"
+            )
+        shared.enter(key, request.getfixturevalue("_built_once_session"))
 
 
 @pytest.fixture
