@@ -1,15 +1,15 @@
+"""Test-wide settings and the shared cast (tests.factories.build_cast) as fixtures."""
+
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
+from django.conf import settings
 
-from sessions.models import Membership, Organization, VotingSession
-
-from .factories import fill_session, make_member, make_org, make_session, make_user
-
-Role = Membership.Role
+from .built_once import builder_of, built_once, group_by_builder, shared
+from .factories import Cast, build_cast
 
 
 @pytest.fixture(autouse=True)
@@ -22,50 +22,63 @@ def _test_settings(settings):
     }
 
 
-@dataclass
-class Cast:
-    """The shared cast: a province whose leader sees the veterans' association below it."""
-
-    province: Organization
-    org: Organization
-    other_org: Organization
-    secretariat: User
-    committee: User
-    leader: User
-    parent_leader: User
-    other_secretariat: User
-    outsider: User
-    superuser: User
-    session: VotingSession
-    other_session: VotingSession
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Each run its own test database (the process id in its name): two runs of one checkout
+    on one DATABASE_URL would otherwise drop each other's tables. Django removes it at the end.
+    """
+    for database in settings.DATABASES.values():
+        test = database.setdefault("TEST", {})
+        if database["ENGINE"] == "django.db.backends.sqlite3":
+            if test.get("NAME"):  # tinnhiem/settings.py: a file beside the configured one
+                name = Path(test["NAME"])
+                test["NAME"] = str(name.with_stem(f"{name.stem}_{os.getpid()}"))
+        else:
+            test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{os.getpid()}"
 
 
-def build_cast() -> Cast:
-    province = make_org("Tỉnh ủy", kind="party")
-    org = make_org("Hội CCB tỉnh", parent=province)
-    other_org = make_org("Hội Nông dân tỉnh")
-    secretariat = make_member(org, Role.SECRETARIAT, "thuky")
-    other_secretariat = make_member(other_org, Role.SECRETARIAT, "thuky_khac")
-    session = fill_session(make_session(org, secretariat), secretariat)
-    other_session = fill_session(make_session(other_org, other_secretariat), other_secretariat)
-    return Cast(
-        province=province,
-        org=org,
-        other_org=other_org,
-        secretariat=secretariat,
-        committee=make_member(org, Role.COMMITTEE, "kiemphieu"),
-        leader=make_member(org, Role.LEADER, "lanhdao"),
-        parent_leader=make_member(province, Role.LEADER, "lanhdao_tinh"),
-        other_secretariat=other_secretariat,
-        outsider=make_user("nguoingoai"),
-        superuser=make_user("admin", is_superuser=True, is_staff=True),
-        session=session,
-        other_session=other_session,
-    )
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    group_by_builder(items)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before any fixture, so a test that wants other rows never starts inside the shared ones.
+    if builder_of(item) != shared.key:
+        shared.leave()
+
+
+@pytest.fixture(scope="session")
+def _built_once_session(django_db_setup, django_db_blocker):
+    """Rolls the shared rows back at the end, before the test database goes."""
+    yield django_db_blocker
+    shared.leave()
+
+
+@pytest.fixture(autouse=True)
+def _built_once_rows(request, _test_settings):
+    """Opens the shared transaction before `db` opens the test's own (autouse runs first)."""
+    key = builder_of(request.node)
+    if key is not None:
+        marker = request.node.get_closest_marker("django_db")
+        if "transactional_db" in request.fixturenames or (
+            marker is not None and marker.kwargs.get("transaction")
+        ):
+            raise pytest.UsageError(
+                f"{request.node.nodeid}: built-once rows never commit; use cast_tx here"
+            )
+        shared.enter(key, request.getfixturevalue("_built_once_session"))
 
 
 @pytest.fixture
-def cast(db) -> Cast:
+def _built_once_copy(_built_once_rows, db):
+    return shared.copy()
+
+
+@built_once
+def cast() -> Cast:
+    """The shared cast (tests.factories.build_cast), built once for consecutive tests."""
     return build_cast()
 
 

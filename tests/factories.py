@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,8 @@ from django.test import Client
 from sessions import services
 from sessions.imports import VoterRow
 from sessions.models import Membership, Organization, VotingSession
+
+Role = Membership.Role
 
 _seq = itertools.count(1)
 
@@ -93,6 +96,48 @@ def open_session(session: VotingSession, actor: User, *, codes: int = 10, activa
     ballot_services.session_open(actor=actor, session=session)
     session.refresh_from_db()
     return plain
+
+
+@dataclass
+class Cast:
+    """The shared cast: a province whose leader sees the veterans' association below it."""
+
+    province: Organization
+    org: Organization
+    other_org: Organization
+    secretariat: User
+    committee: User
+    leader: User
+    parent_leader: User
+    other_secretariat: User
+    outsider: User
+    superuser: User
+    session: VotingSession
+    other_session: VotingSession
+
+
+def build_cast() -> Cast:
+    province = make_org("Tỉnh ủy", kind="party")
+    org = make_org("Hội CCB tỉnh", parent=province)
+    other_org = make_org("Hội Nông dân tỉnh")
+    secretariat = make_member(org, Role.SECRETARIAT, "thuky")
+    other_secretariat = make_member(other_org, Role.SECRETARIAT, "thuky_khac")
+    session = fill_session(make_session(org, secretariat), secretariat)
+    other_session = fill_session(make_session(other_org, other_secretariat), other_secretariat)
+    return Cast(
+        province=province,
+        org=org,
+        other_org=other_org,
+        secretariat=secretariat,
+        committee=make_member(org, Role.COMMITTEE, "kiemphieu"),
+        leader=make_member(org, Role.LEADER, "lanhdao"),
+        parent_leader=make_member(province, Role.LEADER, "lanhdao_tinh"),
+        other_secretariat=other_secretariat,
+        outsider=make_user("nguoingoai"),
+        superuser=make_user("admin", is_superuser=True, is_staff=True),
+        session=session,
+        other_session=other_session,
+    )
 
 
 def full_choices(session: VotingSession, level: str = "high") -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -90,6 +91,14 @@ def test_sqlite_runs_in_wal_mode_with_full_sync_and_immediate_transactions(db):
     assert synchronous == 2  # FULL
     assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert settings.DATABASES["default"]["OPTIONS"]["timeout"] >= 5
+
+
+def test_the_sqlite_test_database_sits_beside_the_configured_one(monkeypatch, tmp_path):
+    """Not one fixed file: two checkouts or databases never share a test database."""
+    monkeypatch.setenv("DEBUG", "true")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'votes.sqlite3'}")
+    database = runpy.run_path(str(ROOT / "tinnhiem" / "settings.py"))["DATABASES"]["default"]
+    assert database["TEST"]["NAME"] == str(tmp_path / "test_votes.sqlite3")
 
 
 def test_the_interface_is_vietnamese_even_for_an_english_browser(client, db):

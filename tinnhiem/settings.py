@@ -162,7 +162,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env_int("SQLITE_TIMEOUT", 20),
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    # Tests need a file too (WAL, threads, the forensics tests read it): beside the configured
+    # database with Django's "test_" prefix, so each database (and checkout) has its own.
+    _name = Path(DATABASES["default"]["NAME"])
+    if _name.name != ":memory:":
+        DATABASES["default"]["TEST"] = {"NAME": str(_name.with_name(f"test_{_name.name}"))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

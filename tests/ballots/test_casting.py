@@ -11,12 +11,14 @@ from django.urls import reverse
 from ballots import codes, services
 from ballots.models import Ballot, Mark, VoterCode
 from ballots.services import BallotRefused
-from tests.factories import full_choices, open_session, post_form
+from tests.built_once import built_once
+from tests.factories import build_cast, full_choices, open_session, post_form
 
 
-@pytest.fixture
-def voting(cast):
+@built_once
+def voting():
     """The cast's session, open, with 10 printed codes of which the first 5 are active."""
+    cast = build_cast()
     cast.codes = open_session(cast.session, cast.secretariat)
     return cast
 

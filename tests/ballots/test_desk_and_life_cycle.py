@@ -13,11 +13,13 @@ from ballots import services
 from ballots.models import Ballot, Mark, VoterCode
 from sessions import services as session_services
 from sessions.models import AuditEvent, Voter, VotingSession
-from tests.factories import fill_session, full_choices, make_session, open_session
+from tests.built_once import built_once
+from tests.factories import build_cast, fill_session, full_choices, make_session, open_session
 
 
-@pytest.fixture
-def ready(cast):
+@built_once
+def ready():
+    cast = build_cast()
     session_services.session_mark_ready(actor=cast.secretariat, session=cast.session)
     cast.codes = services.codes_generate(actor=cast.secretariat, session=cast.session, count=8)
     return cast

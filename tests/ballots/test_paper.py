@@ -13,7 +13,8 @@ from ballots import paper, services
 from ballots.models import Ballot, CountSheet, Mark, PaperEntry, TallyCount
 from ballots.selectors import entries_disagreements, reconciled
 from sessions import services as session_services
-from tests.factories import fill_session, make_member, make_session
+from tests.built_once import built_once
+from tests.factories import build_cast, fill_session, make_member, make_session
 
 
 def _closed(cast, mode):
@@ -32,8 +33,9 @@ def _closed(cast, mode):
     return session
 
 
-@pytest.fixture
-def paper_session(cast):
+@built_once
+def paper_session():
+    cast = build_cast()
     cast.paper = _closed(cast, "paper_ballots")
     cast.candidates = list(cast.paper.candidates.order_by("order"))
     return cast
@@ -217,8 +219,9 @@ def test_the_committee_figures_check_issued_against_collected(paper_session):
 # --- Tally sheet ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def tally_session(cast):
+@built_once
+def tally_session():
+    cast = build_cast()
     cast.tally = _closed(cast, "paper_tally")
     cast.candidates = list(cast.tally.candidates.order_by("order"))
     return cast

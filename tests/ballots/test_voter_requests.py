@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from ballots import middleware
 from ballots.models import Ballot, GuessCount, Mark, VoterCode
-from tests.factories import FORM, full_choices, open_session
+from tests.built_once import built_once
+from tests.factories import FORM, build_cast, full_choices, open_session
 
 MB = 1024 * 1024
 
@@ -46,8 +47,9 @@ def _post(client: Client, url: str, *, content_type: str, length: int, **extra):
     return response, body
 
 
-@pytest.fixture
-def voting(cast):
+@built_once
+def voting():
+    cast = build_cast()
     cast.codes = open_session(cast.session, cast.secretariat)
     return cast
 

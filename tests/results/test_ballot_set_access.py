@@ -11,7 +11,8 @@ from django.urls import reverse
 from ballots import services
 from results import services as result_services
 from sessions.models import VotingSession
-from tests.factories import open_session
+from tests.built_once import built_once
+from tests.factories import build_cast, open_session
 
 WHO = [
     ("secretariat", 404),
@@ -25,7 +26,10 @@ WHO = [
 ]
 
 
-def _publish(cast, scope: str) -> VotingSession:
+@built_once(params=["internal", "public"])
+def published(scope: str):
+    """The cast's session voted, certified and published with `scope`."""
+    cast = build_cast()
     VotingSession.objects.filter(pk=cast.session.pk).update(scope=scope)
     codes = open_session(cast.session, cast.secretariat, codes=3, activate=3)
     candidates = list(cast.session.candidates.order_by("order"))
@@ -36,17 +40,16 @@ def _publish(cast, scope: str) -> VotingSession:
     result_services.result_certify(actor=cast.committee, session=cast.session)
     result_services.result_publish(actor=cast.secretariat, session=cast.session)
     cast.session.refresh_from_db()
-    return cast.session
+    return cast
 
 
-@pytest.mark.parametrize("scope", ["internal", "public"])
 @pytest.mark.parametrize(("who", "status"), WHO)
 def test_only_the_counting_committee_and_support_staff_download_the_ballot_set(
-    client, cast, scope, who, status
+    client, published, who, status
 ):
-    session = _publish(cast, scope)
+    session = published.session
     if who != "anonymous":
-        client.force_login(getattr(cast, who))
+        client.force_login(getattr(published, who))
     response = client.get(reverse("results:ballot_set", args=[session.pk]))
     assert response.status_code == status
     if who == "anonymous":
@@ -55,10 +58,9 @@ def test_only_the_counting_committee_and_support_staff_download_the_ballot_set(
         assert response.content.startswith(b"ballot,1,2,3")
 
 
-@pytest.mark.parametrize("scope", ["internal", "public"])
-def test_a_forbidden_ballot_set_looks_the_same_as_a_missing_one(client, cast, scope):
-    session = _publish(cast, scope)
-    client.force_login(cast.leader)
+def test_a_forbidden_ballot_set_looks_the_same_as_a_missing_one(client, published):
+    session = published.session
+    client.force_login(published.leader)
     forbidden = client.get(reverse("results:ballot_set", args=[session.pk]))
     missing = client.get(reverse("results:ballot_set", args=[session.pk + 1000]))
     assert forbidden.status_code == missing.status_code == 404
@@ -88,15 +90,19 @@ def _page(content: bytes) -> bytes:
         ("superuser", True),
     ],
 )
-def test_the_ballot_set_link_is_shown_only_to_those_who_may_download_it(client, cast, who, shown):
-    session = _publish(cast, "public")
-    client.force_login(getattr(cast, who))
+@pytest.mark.parametrize("published", ["public"], indirect=True)
+def test_the_ballot_set_link_is_shown_only_to_those_who_may_download_it(
+    client, published, who, shown
+):
+    session = published.session
+    client.force_login(getattr(published, who))
     page = client.get(reverse("results:page", args=[session.pk]))
     assert page.status_code == 200
     assert (reverse("results:ballot_set", args=[session.pk]) in page.content.decode()) is shown
 
 
-def test_the_public_page_has_no_ballot_set_link(client, cast):
-    session = _publish(cast, "public")
+@pytest.mark.parametrize("published", ["public"], indirect=True)
+def test_the_public_page_has_no_ballot_set_link(client, published):
+    session = published.session
     page = client.get(reverse("results:public_page", args=[session.public_id])).content.decode()
     assert reverse("results:ballot_set", args=[session.pk]) not in page

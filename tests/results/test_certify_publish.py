@@ -9,15 +9,24 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, ManagementUtility, call_command
+from django.db import connections
 from django.urls import reverse
 from pypdf import PdfReader
 
 from ballots import paper, services
 from results import services as result_services
 from results.models import Certification
-from sessions.models import AuditEvent
-from tests.factories import fill_session, full_choices, make_member, make_session, open_session
+from sessions.models import AuditEvent, VotingSession
+from tests.built_once import built_once
+from tests.factories import (
+    build_cast,
+    fill_session,
+    full_choices,
+    make_member,
+    make_session,
+    open_session,
+)
 
 
 def _vote(session, codes, levels_per_ballot):
@@ -28,9 +37,10 @@ def _vote(session, codes, levels_per_ballot):
         )
 
 
-@pytest.fixture
-def counted(cast):
+@built_once
+def counted():
     """The cast's session, voted and closed: 5 ballots, the second person mostly low."""
+    cast = build_cast()
     codes = open_session(cast.session, cast.secretariat, codes=5, activate=5)
     _vote(
         cast.session,
@@ -312,5 +322,30 @@ def test_the_results_and_minutes_commands(tmp_path, counted):
 
 def test_the_results_command_refuses_a_session_still_open(cast):
     open_session(cast.session, cast.secretariat)
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="is open: results exist once voting closed"):
         call_command("results", cast.session.public_id, stdout=io.StringIO())
+
+
+def test_a_stored_public_id_starting_with_a_dash_still_works_on_the_command_line(
+    tmp_path, capsys, monkeypatch, counted
+):
+    """Ids made before new_public_id() skipped a leading "-" (one in 64) stay usable."""
+    # Each command's own command-line path (argv parsed as manage.py does), without
+    # execute_from_command_line's django.setup(), which would point the logging at this test's
+    # captured stderr; run from the command line, a command closes the database connections
+    # when done, which would end the test's transaction.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+    def manage(*argv: str) -> str:
+        ManagementUtility(["manage.py", *argv]).fetch_command(argv[0]).run_from_argv(
+            ["manage.py", *argv]
+        )
+        return capsys.readouterr().out
+
+    VotingSession.objects.filter(pk=counted.session.pk).update(public_id="-AbC12dEf3_x")
+    document = json.loads(manage("results", "--", "-AbC12dEf3_x"))
+    assert document["candidates"][1]["counts"]["low"] == 4
+    target = tmp_path / "bb.pdf"
+    manage("minutes", "-o", str(target), "--", "-AbC12dEf3_x")
+    assert "BIÊN BẢN KIỂM PHIẾU" in _pdf_text(target.read_bytes())
+    assert f"session {counted.session.pk} " in manage("verify_audit", "--session=-AbC12dEf3_x")

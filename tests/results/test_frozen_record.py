@@ -29,7 +29,8 @@ from sessions.models import (
     RegistryEvent,
     VotingSession,
 )
-from tests.factories import open_session
+from tests.built_once import built_once
+from tests.factories import build_cast, open_session
 
 BALLOTS = [
     ["high", "low", "medium"],
@@ -56,8 +57,9 @@ def _certify(cast, *, scope: str = "public", publish: bool = True) -> VotingSess
     return cast.session
 
 
-@pytest.fixture
-def published(cast):
+@built_once
+def published():
+    cast = build_cast()
     _certify(cast)
     return cast
 

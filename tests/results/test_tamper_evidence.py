@@ -21,7 +21,8 @@ from results.models import Certification
 from sessions.models import AuditEvent, VotingSession
 from sessions.selectors import audit_chain_check
 from sessions.services import audit_record
-from tests.factories import open_session
+from tests.built_once import built_once
+from tests.factories import build_cast, open_session
 
 backfill_migration = importlib.import_module("results.migrations.0002_announcement_sha256")
 
@@ -32,29 +33,30 @@ def _pdf_text(data: bytes) -> str:
     )
 
 
-def _close(cast) -> None:
+def _close(cast):
     codes = open_session(cast.session, cast.secretariat, codes=3, activate=3)
     candidates = list(cast.session.candidates.order_by("order"))
     for code in codes:
         services.ballot_cast(raw=code, choices={c.pk: "high" for c in candidates})
     services.session_close(actor=cast.secretariat, session=cast.session)
     cast.session.refresh_from_db()
-
-
-@pytest.fixture
-def closed(cast):
-    _close(cast)
     return cast
 
 
-@pytest.fixture
-def certified(closed):
+@built_once
+def closed():
+    return _close(build_cast())
+
+
+@built_once
+def certified():
     """Certified and published to the public, so every serving URL answers."""
-    VotingSession.objects.filter(pk=closed.session.pk).update(scope="public")
-    closed.session.refresh_from_db()
-    result_services.result_certify(actor=closed.committee, session=closed.session)
-    result_services.result_publish(actor=closed.secretariat, session=closed.session)
-    return closed
+    cast = _close(build_cast())
+    VotingSession.objects.filter(pk=cast.session.pk).update(scope="public")
+    cast.session.refresh_from_db()
+    result_services.result_certify(actor=cast.committee, session=cast.session)
+    result_services.result_publish(actor=cast.secretariat, session=cast.session)
+    return cast
 
 
 def _certified_event(session) -> AuditEvent:

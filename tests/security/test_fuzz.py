@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -11,11 +13,16 @@ from hypothesis import strategies as st
 from ballots import services
 from ballots.models import Ballot, CountSheet, Mark, TallyCount, VoterCode
 from ballots.tally_file import parse_tally_file
-from sessions.imports import parse_voter_file
-from tests.factories import fill_session, make_session, open_session, post_form
+from sessions.imports import clean_text, parse_voter_file
+from tests.built_once import built_once
+from tests.factories import build_cast, fill_session, make_session, open_session, post_form
 
+# 60 random payloads a test in CI (CI=true), where time is cheap and every push is fuzzed; 25
+# on a laptop's `make test`, where the suite runs many times a day and Hypothesis's example
+# database (.hypothesis/) replays every failure it found before. Each case is a full request
+# through the app, so examples cost: 25 keep each run's fuzzing about 2 s instead of 5.
 FUZZ = settings(
-    max_examples=60,
+    max_examples=60 if os.environ.get("CI") == "true" else 25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -55,20 +62,41 @@ def test_random_ballots_get_a_4xx_or_count_whole(voting_session, payload, pick, 
     assert Mark.objects.filter(ballot__session=session).count() == 3 * ballots
 
 
+@built_once
+def voting():
+    cast = build_cast()
+    cast.codes = open_session(cast.session, cast.secretariat, codes=200, activate=200)
+    return cast
+
+
 @pytest.fixture
-def voting_session(cast):
-    codes = open_session(cast.session, cast.secretariat, codes=200, activate=200)
-    return cast.session, codes
+def voting_session(voting):
+    return voting.session, voting.codes
 
 
 @FUZZ
 @given(data=st.binary(max_size=2000), name=st.sampled_from(["a.csv", "a.xlsx", "a.txt", "a"]))
 def test_random_files_never_crash_the_importers(data, name):
     voters = parse_voter_file(name, data)
-    assert voters.ok or voters.problems
+    _rows_or_reasons(voters)
+    for voter in voters.rows:
+        assert 0 < len(voter.full_name) <= 150 and len(voter.unit) <= 300
+        assert voter.full_name == clean_text(voter.full_name)
+    people = {(v.full_name.casefold(), v.unit.casefold()) for v in voters.rows}
+    assert len(people) == len(voters.rows)  # no one twice
     for procedure in ("rating", "confidence"):
         tally = parse_tally_file(name, data, procedure=procedure, collected=47)
-        assert tally.ok or tally.problems
+        _rows_or_reasons(tally)
+        for row in tally.rows:
+            assert all(0 <= n <= 47 for n in row.counts.values())
+            assert sum(row.counts.values()) + (row.invalid or 0) <= 47
+
+
+def _rows_or_reasons(result) -> None:
+    """A file gives rows to import, or says in words why not: never neither, never silence."""
+    assert result.rows or result.problems
+    assert result.ok is not bool(result.problems)
+    assert all(str(problem).strip() for problem in result.problems)
 
 
 csv_text = st.lists(
@@ -94,10 +122,11 @@ def test_tally_files_either_check_out_exactly_or_name_their_problems(text):
         assert str(problem)
 
 
-@pytest.fixture
-def tally_session(cast):
+@built_once
+def tally_closed():
     from sessions import services as session_services
 
+    cast = build_cast()
     session = fill_session(
         make_session(cast.org, cast.secretariat, mode="paper_tally"),
         cast.secretariat,
@@ -108,9 +137,15 @@ def tally_session(cast):
         services.voter_check_in(voter=voter, present=True)
     services.session_open(actor=cast.secretariat, session=session)
     services.session_close(actor=cast.secretariat, session=session, confirm_empty=True)
+    cast.tally = session
+    return cast
+
+
+@pytest.fixture
+def tally_session(tally_closed):
     client = Client()
-    client.force_login(cast.committee)
-    return session, client
+    client.force_login(tally_closed.committee)
+    return tally_closed.tally, client
 
 
 tally_field = st.one_of(

@@ -8,14 +8,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from results.frozen import AlteredRecord, FrozenDocumentMismatch, session_minutes
-from results.management.commands.results import find_session
+from results.management.commands.results import SESSION_HELP, find_session
 
 
 class Command(BaseCommand):
     help = "Write the minutes (biên bản kiểm phiếu) of a closed session as PDF."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("session", help="public id (or number) of the session")
+        parser.add_argument("session", help=SESSION_HELP)
         parser.add_argument("-o", "--output", required=True, help="PDF file to write")
         parser.add_argument("--language", default="vi", choices=["vi", "en"])
 

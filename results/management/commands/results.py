@@ -10,6 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from results.frozen import AlteredRecord, result_document
 from sessions.models import VotingSession
 
+# Ids made before new_public_id() skipped a leading "-" may still start with one.
+SESSION_HELP = 'public id (or number) of the session; after "--" if it starts with "-": -- -AbC12'
+
 
 def find_session(ref: str) -> VotingSession:
     """A session by public id, or by number."""
@@ -27,7 +30,7 @@ class Command(BaseCommand):
     help = "Print a closed session's results as JSON."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("session", help="public id (or number) of the session")
+        parser.add_argument("session", help=SESSION_HELP)
         parser.add_argument("--format", default="json", choices=["json"])
 
     def handle(self, *args: Any, **options: Any) -> None:
