@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 
 from sessions.models import VotingSession
+from sessions.selectors import ballot_candidates
 
 from . import codes as code_utils
 
@@ -42,13 +43,8 @@ def slips_pdf(*, session: VotingSession, codes: list[str], base_url: str) -> byt
 
 def ballot_form_pdf(*, session: VotingSession, copies: int) -> bytes:
     """The paper ballot as in the official forms: heading, title, one row per person."""
-    from sessions.models import Candidate
 
-    candidates = list(
-        Candidate.objects.filter(session=session, excluded=False)
-        .select_related("official")
-        .order_by("order")
-    )
+    candidates = ballot_candidates(session)
     heading, motto = session.organization.heading()
     html = render_to_string(
         "pdf/ballot_form.html",

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from sessions.models import Candidate, Organization, VotingSession
+from sessions.models import Organization, VotingSession
 from sessions.services import audit_record, lock_session, refuse, session_create_counted
 
 from .models import Ballot, CountSheet, Mark, PaperEntry, TallyCount
@@ -97,9 +97,7 @@ def paper_ballot_add(
     """Store one paper ballot as read: a level or blank/invalid per person, or wholly invalid."""
     locked, current = _lock_entry(entry, actor)
     if not whole_invalid:
-        on_ballot = set(
-            Candidate.objects.filter(session=locked, excluded=False).values_list("pk", flat=True)
-        )
+        on_ballot = set(locked.candidates.on_ballot().values_list("pk", flat=True))
         allowed = {value for value, _label in locked.levels()} | {BLANK}
         if set(choices) != on_ballot or any(v not in allowed for v in choices.values()):
             raise refuse(MSG_BAD_BALLOT, "bad_ballot")
@@ -294,9 +292,7 @@ def _write_tally(session: VotingSession, data: TallyInput) -> None:
 def tally_save(*, actor: AbstractBaseUser, session: VotingSession, data: TallyInput) -> None:
     """Store a whole tally sheet, or nothing if any check fails."""
     locked = _lock_counting(session, Mode.PAPER_TALLY)
-    candidates = list(
-        Candidate.objects.filter(session=locked, excluded=False).values_list("pk", flat=True)
-    )
+    candidates = list(locked.candidates.on_ballot().values_list("pk", flat=True))
     summoned = locked.voters.count() or (data.summoned or 0)
     problems = tally_problems(
         levels=[v for v, _l in locked.levels()],

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sessions.access import Need, get_session_for_user, organizations_for
 from sessions.models import Candidate, VotingSession
+from sessions.selectors import ballot_candidates
 
 from . import paper
 from .documents import ballot_form_pdf
@@ -123,11 +124,7 @@ def _not_found_if_not_entrant(exc: ValidationError) -> None:
 def paper_entry(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     """Type one paper ballot, save, next. Keyboard-first; works without JavaScript too."""
     session, entry = _entry(request, pk, label)
-    candidates = list(
-        Candidate.objects.filter(session=session, excluded=False)
-        .select_related("official")
-        .order_by("order")
-    )
+    candidates = ballot_candidates(session)
     undo_key = UNDO_KEY.format(entry=entry.pk)
     error = ""
     if request.method == "POST":
@@ -224,11 +221,7 @@ def tally(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk, need=Need.COUNT)
     if session.mode != VotingSession.Mode.PAPER_TALLY:
         return redirect("votesessions:detail", pk=pk)
-    candidates = list(
-        Candidate.objects.filter(session=session, excluded=False)
-        .select_related("official")
-        .order_by("order")
-    )
+    candidates = ballot_candidates(session)
     initial = {}
     sheet = CountSheet.objects.filter(session=session).first()
     if sheet:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from sessions.models import DESK_OPEN, Candidate, Voter, VotingSession
-from sessions.selectors import quorum
+from sessions.selectors import ballot_candidates, quorum
 from sessions.services import audit_record, lock_session, refuse, session_transition
 
 from . import codes, storage
@@ -287,11 +287,7 @@ def ballot_open(raw: str) -> BallotForm:
         raise BallotRefused("not_open")
     if row.state == State.INERT:
         raise BallotRefused("inert")
-    candidates = list(
-        Candidate.objects.filter(session=session, excluded=False)
-        .select_related("official")
-        .order_by("order")
-    )
+    candidates = ballot_candidates(session)
     # Labels translated once here, not once per candidate while the page renders.
     levels = [(value, str(label)) for value, label in session.levels()]
     return BallotForm(session=session, candidates=candidates, levels=levels)

@@ -118,9 +118,7 @@ def _rebuild(session: VotingSession, document: dict[str, Any]) -> SessionResult:
     # and admin refuse), so the live list pairs line by line with the frozen one. It gives the
     # ids for links only: every name, position and figure shown comes from the document.
     ids = list(
-        Candidate.objects.filter(session=session, excluded=False)
-        .order_by("order")
-        .values_list("pk", "official_id")
+        Candidate.objects.filter(session=session).on_ballot().values_list("pk", "official_id")
     )
     lines = document["candidates"]
     if len(ids) != len(lines):

@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from ballots.models import Ballot, CountSheet, Mark, TallyCount, VoterCode
 from sessions.models import Candidate, VotingSession
 from sessions.regimes import Band, quorum_met
+from sessions.selectors import ballot_candidates
 
 if TYPE_CHECKING:
     from .frozen import FrozenBand, FrozenCandidate
@@ -135,11 +136,7 @@ def result_compute(session: VotingSession) -> SessionResult:
     summoned, present, issued, collected, whole_invalid = _figures(session)
     denominator = summoned if rules.over_summoned else collected
     counts = _counts(session)
-    candidates = list(
-        Candidate.objects.filter(session=session, excluded=False)
-        .select_related("official")
-        .order_by("order")
-    )
+    candidates = ballot_candidates(session)
     valid = collected - whole_invalid
     results = []
     for number, candidate in enumerate(candidates, start=1):

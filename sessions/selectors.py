@@ -63,11 +63,14 @@ def same_person(name: str, names: Iterable[str]) -> str | None:
     return next((other for other in names if normalize_name(other) == wanted), None)
 
 
+def ballot_candidates(session: VotingSession) -> list[Candidate]:
+    """The people on this session's ballot, in printed order, each with their official."""
+    return list(session.candidates.on_ballot().select_related("official"))
+
+
 def rated_names(session: VotingSession) -> list[str]:
     """The names of the people on this session's ballot (not those excluded from the rating)."""
-    return list(
-        session.candidates.filter(excluded=False).values_list("official__full_name", flat=True)
-    )
+    return list(session.candidates.on_ballot().values_list("official__full_name", flat=True))
 
 
 def committee_conflicts(session: VotingSession) -> list[str]:
@@ -90,7 +93,7 @@ class Check:
 
 def readiness_checks(session: VotingSession) -> list[Check]:
     """What must hold before the lists can be frozen ("ready")."""
-    rated = session.candidates.filter(excluded=False).count()
+    rated = session.candidates.on_ballot().count()
     voters = session.voters.count()
     heads = session.committee.filter(role=CommitteeMember.Role.HEAD).count()
     conflicts = committee_conflicts(session)

@@ -201,6 +201,12 @@ COUNTED = (Status.CLOSED, Status.CERTIFIED, Status.PUBLISHED)
 CERTIFIED = (Status.CERTIFIED, Status.PUBLISHED)
 
 
+class CandidateQuerySet(models.QuerySet):
+    def on_ballot(self) -> CandidateQuerySet:
+        """The candidates printed on the ballot (not those excluded from the rating), in order."""
+        return self.filter(excluded=False).order_by("order")
+
+
 class Candidate(models.Model):
     """An official on one session's list, in ballot order; excluded ones are not on the ballot."""
 
@@ -232,6 +238,8 @@ class Candidate(models.Model):
         _("reason not rated"), max_length=10, choices=ExclusionReason, blank=True
     )
     exclusion_note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = CandidateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("candidate")

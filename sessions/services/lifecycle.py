@@ -145,7 +145,7 @@ def session_mark_ready(*, actor: AbstractBaseUser, session: VotingSession) -> bo
         action="session_ready",
         voter_list_sha256=fingerprint,
         voters=locked.voters.count(),
-        candidates=locked.candidates.filter(excluded=False).count(),
+        candidates=locked.candidates.on_ballot().count(),
     )
     return True
 
