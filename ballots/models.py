@@ -9,6 +9,7 @@ rewritten in random order (see services.session_close) so storage order says not
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.db import models
@@ -96,6 +97,34 @@ class PaperEntry(models.Model):
         return f"{self.session_id}/{self.label}"
 
 
+# What a ballot form sends for a line left empty; stored as an invalid line (domain.md: a blank
+# or spoiled line stays in the denominator).
+BLANK = "blank"
+
+
+class BallotManager(models.Manager):
+    def store(
+        self,
+        *,
+        session: VotingSession,
+        choices: Mapping[int, str],
+        entry: PaperEntry | None = None,
+        whole_invalid: bool = False,
+    ) -> Ballot:
+        """One ballot and its marks (none if wholly invalid), in the caller's transaction."""
+        ballot = self.create(session=session, entry=entry, whole_invalid=whole_invalid)
+        if not whole_invalid:
+            Mark.objects.bulk_create(
+                Mark(
+                    ballot=ballot,
+                    candidate_id=candidate_id,
+                    level=Mark.Level.INVALID if level == BLANK else level,
+                )
+                for candidate_id, level in choices.items()
+            )
+        return ballot
+
+
 class Ballot(models.Model):
     """One voter's ballot. A random id, its session, and nothing else about anyone."""
 
@@ -117,6 +146,8 @@ class Ballot(models.Model):
     )
     # A paper ballot not issued by the committee (wrong form, no seal): collected, not valid.
     whole_invalid = models.BooleanField(_("whole ballot invalid"), default=False)
+
+    objects = BallotManager()
 
     class Meta:
         verbose_name = _("ballot")

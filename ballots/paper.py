@@ -22,8 +22,7 @@ from django.utils.translation import gettext_noop
 from sessions.models import Organization, VotingSession
 from sessions.services import audit_record, lock_session, refuse, session_create_counted
 
-from .models import Ballot, CountSheet, Mark, PaperEntry, TallyCount
-from .services import BLANK
+from .models import BLANK, Ballot, CountSheet, PaperEntry, TallyCount
 from .storage import ballots_rewrite, close_horizon, storage_compact
 
 Mode = VotingSession.Mode
@@ -101,18 +100,9 @@ def paper_ballot_add(
         allowed = {value for value, _label in locked.levels()} | {BLANK}
         if set(choices) != on_ballot or any(v not in allowed for v in choices.values()):
             raise refuse(MSG_BAD_BALLOT, "bad_ballot")
-    ballot = Ballot.objects.create(session=locked, entry=current, whole_invalid=whole_invalid)
-    if not whole_invalid:
-        Mark.objects.bulk_create(
-            [
-                Mark(
-                    ballot=ballot,
-                    candidate_id=candidate_id,
-                    level=Mark.Level.INVALID if level == BLANK else level,
-                )
-                for candidate_id, level in choices.items()
-            ]
-        )
+    ballot = Ballot.objects.store(
+        session=locked, choices=choices, entry=current, whole_invalid=whole_invalid
+    )
     return ballot
 
 

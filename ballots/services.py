@@ -26,13 +26,12 @@ from sessions.selectors import ballot_candidates, quorum
 from sessions.services import audit_record, lock_session, refuse, session_transition
 
 from . import codes, storage
-from .models import Ballot, Mark, VoterCode
+from .models import BLANK, Ballot, VoterCode
 
 Status = VotingSession.Status
 State = VoterCode.State
 
 MAX_CODES = 5000
-BLANK = "blank"  # what the ballot form sends for a line left empty
 
 MSG_NOT_READY_FOR_CODES = gettext_noop(
     "Voter codes can be generated only while the session is ready and voting has not opened."
@@ -352,14 +351,4 @@ def _store(session: VotingSession, digest: str, choices: Mapping[int, str]) -> N
     if used != 1:
         state = VoterCode.objects.filter(code_hash=digest).values_list("state", flat=True).first()
         raise BallotRefused("used" if state == State.USED else "closed")
-    ballot = Ballot.objects.create(session=session)
-    Mark.objects.bulk_create(
-        [
-            Mark(
-                ballot=ballot,
-                candidate_id=candidate_id,
-                level=Mark.Level.INVALID if level == BLANK else level,
-            )
-            for candidate_id, level in choices.items()
-        ]
-    )
+    Ballot.objects.store(session=session, choices=choices)
