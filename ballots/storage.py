@@ -128,13 +128,24 @@ def storage_compact(*, before: int | None = None) -> bool:
     return True
 
 
-# Whoever still sees the old row versions: a transaction whose snapshot is older than the close
-# (a report, a backup, autovacuum's ANALYZE), or a replication slot. VACUUM FULL copies a
-# version such a snapshot may still see into the new file, order and transaction id included.
+# Whoever still holds the old row versions. VACUUM FULL keeps ("recently dead") every version a
+# transaction older than the close may still need, and copies it into the new file, order and
+# transaction ids included. Two kinds of holder:
+# - in this database, a snapshot older than the close (a report, a backup, autovacuum's ANALYZE);
+# - in ANY database of the cluster, a transaction that began writing before the close and is
+#   still open (even idle between statements, with no snapshot), or a prepared transaction: the
+#   VACUUM's own snapshot counts every running transaction id of the cluster, so one old writer
+#   anywhere pins its horizon below the close (found when another database's test run left a
+#   transaction idle: "found 0 removable");
+# - a replication slot.
 HOLDERS = """
     SELECT pid FROM pg_stat_activity
-    WHERE datname = current_database() AND pid <> pg_backend_pid()
-      AND backend_xmin IS NOT NULL AND age(backend_xmin) >= age(%(xid)s::xid)
+    WHERE pid <> pg_backend_pid() AND (
+        (datname = current_database()
+         AND backend_xmin IS NOT NULL AND age(backend_xmin) >= age(%(xid)s::xid))
+        OR (backend_xid IS NOT NULL AND age(backend_xid) >= age(%(xid)s::xid)))
+    UNION ALL
+    SELECT 0 FROM pg_prepared_xacts WHERE age(transaction) >= age(%(xid)s::xid)
     UNION ALL
     SELECT 0 FROM pg_replication_slots
     WHERE xmin IS NOT NULL AND age(xmin) >= age(%(xid)s::xid)

@@ -5,6 +5,10 @@ indexes, TOAST) on PostgreSQL through pageinspect, the SQLite file and its WAL b
 A session of 40 voters checks in and casts one by one, each ballot recognizable by its pattern;
 after close no pre-close ballot id, no transaction id of a check-in or a cast, and no storage
 order that follows check-in or cast order may be left.
+
+The PostgreSQL tests need a cluster where no other process keeps a write transaction open for
+long (CI runs them alone): the close rightly waits for such a transaction, in any database, and
+reports an ERROR if it outlasts the wait (ballots/storage.py, HOLDERS).
 """
 
 from __future__ import annotations
@@ -248,20 +252,24 @@ def test_after_close_no_page_of_any_secret_relation_holds_a_pre_close_ballot_or_
 class _OldSnapshot:
     """Another connection in a transaction whose snapshot predates the close (a report)."""
 
+    dbname: str | None = None  # None: the test database
+    isolation = "REPEATABLE READ"
+    query = "SELECT count(*) FROM ballots_ballot"
+
     def __enter__(self):
         import psycopg2
 
         settings = connection.settings_dict
         self.conn = psycopg2.connect(
-            dbname=settings["NAME"],
+            dbname=self.dbname or settings["NAME"],
             user=settings["USER"],
             host=settings["HOST"],
             port=settings["PORT"] or 5432,
             password=settings["PASSWORD"] or None,
         )
-        self.conn.set_session(isolation_level="REPEATABLE READ")
+        self.conn.set_session(isolation_level=self.isolation)
         with self.conn.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM ballots_ballot")
+            cursor.execute(self.query)
         return self
 
     def end(self) -> None:
@@ -269,6 +277,15 @@ class _OldSnapshot:
 
     def __exit__(self, *exc) -> None:
         self.conn.close()
+
+
+class _OldWriterElsewhere(_OldSnapshot):
+    """A transaction in ANOTHER database of the cluster that took a transaction id before the
+    close and sits idle (no snapshot): it pins every VACUUM's horizon, whatever the database."""
+
+    dbname = "postgres"
+    isolation = "READ COMMITTED"
+    query = "SELECT pg_current_xact_id()"
 
 
 def test_a_snapshot_older_than_the_close_is_waited_for_and_nothing_survives(cast_tx):
@@ -279,6 +296,19 @@ def test_a_snapshot_older_than_the_close_is_waited_for_and_nothing_survives(cast
         timer.start()
         assert services.session_close(actor=cast_tx.secretariat, session=seen.session)
         timer.join()
+    assert _pre_close_traces(seen) == ([], set())
+
+
+def test_a_writer_in_another_database_open_before_the_close_is_waited_for(cast_tx, caplog):
+    _postgresql_superuser()
+    seen = _vote_one_by_one(cast_tx, close=False)
+    with _OldWriterElsewhere() as writer:
+        timer = threading.Timer(1.5, writer.end)  # it commits while the close waits
+        timer.start()
+        with caplog.at_level(logging.WARNING, logger="ballots.storage"):
+            assert services.session_close(actor=cast_tx.secretariat, session=seen.session)
+        timer.join()
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert _pre_close_traces(seen) == ([], set())
 
 
