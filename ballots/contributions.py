@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from sessions.access import Need
 from sessions.audit_labels import register_audit_labels
 from sessions.models import VotingSession
 from sessions.tabs import SessionPerms, register_action, register_dashboard_link, register_tab
@@ -15,16 +16,20 @@ from sessions.tabs import SessionPerms, register_action, register_dashboard_link
 Mode = VotingSession.Mode
 
 
+# Each entry asks for the need its view asks for (paper_views: COUNT; views.desk: RUN), so
+# nobody is shown a tab or a button that answers them 404.
+
+
 def _counted_paper_ballots(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.is_counted and session.mode == Mode.PAPER_BALLOTS
+    return session.is_counted and session.mode == Mode.PAPER_BALLOTS and perms.has(Need.COUNT)
 
 
 def _counted_paper_tally(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.is_counted and session.mode == Mode.PAPER_TALLY
+    return session.is_counted and session.mode == Mode.PAPER_TALLY and perms.has(Need.COUNT)
 
 
 def _desk_open(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.desk_open
+    return session.desk_open and perms.has(Need.RUN)
 
 
 def _slips_to_print(session: VotingSession, perms: SessionPerms) -> bool:
@@ -32,11 +37,7 @@ def _slips_to_print(session: VotingSession, perms: SessionPerms) -> bool:
 
 
 def _ballots_to_print(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.is_ready and perms.prepare and session.mode != Mode.ELECTRONIC
-
-
-def _preparing_or_open(session: VotingSession, perms: SessionPerms) -> bool:
-    return (session.is_ready and perms.prepare) or session.is_open
+    return session.is_ready and perms.has(Need.RUN) and session.mode != Mode.ELECTRONIC
 
 
 def _is_open(session: VotingSession, perms: SessionPerms) -> bool:
@@ -52,11 +53,11 @@ def _can_close(session: VotingSession, perms: SessionPerms) -> bool:
 
 
 def _closed_paper_ballots(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.is_closed and session.mode == Mode.PAPER_BALLOTS
+    return session.is_closed and session.mode == Mode.PAPER_BALLOTS and perms.has(Need.COUNT)
 
 
 def _closed_paper_tally(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.is_closed and session.mode == Mode.PAPER_TALLY
+    return session.is_closed and session.mode == Mode.PAPER_TALLY and perms.has(Need.COUNT)
 
 
 def register() -> None:
@@ -79,9 +80,7 @@ def register() -> None:
         order=20,
         visible=_ballots_to_print,
     )
-    register_action(
-        "desk", _("Check-in desk"), "ballots:desk", order=30, visible=_preparing_or_open
-    )
+    register_action("desk", _("Check-in desk"), "ballots:desk", order=30, visible=_desk_open)
     register_action("turnout", _("Turnout screen"), "ballots:turnout", order=40, visible=_is_open)
     register_action(
         "paper",

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .services import MAX_CODES
-from .tally_checks import tally_import_problems
+from .tally_checks import read_count, tally_import_problems
 
 
 class GenerateCodesForm(forms.Form):
@@ -133,6 +133,21 @@ class TallyForm(forms.Form):
         }
 
 
+class CountField(forms.Field):
+    """A figure of an imported tally, read as the command and the file read it (tally_checks)."""
+
+    widget = forms.NumberInput(attrs={"min": "0"})
+
+    def to_python(self, value: Any) -> int | None:
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        count, problem = read_count(text)
+        if problem:
+            raise forms.ValidationError(problem, code="count")
+        return count
+
+
 class TallyImportForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=300)
@@ -141,11 +156,10 @@ class TallyImportForm(forms.Form):
     )
     regime = forms.ChoiceField(label=_("Legal basis"), choices=[])
     procedure = forms.ChoiceField(label=_("Procedure"), choices=[])
-    collected = forms.IntegerField(label=_("Ballots collected"), min_value=0)
-    issued = forms.IntegerField(label=_("Ballots issued"), min_value=0, required=False)
-    summoned = forms.IntegerField(
+    collected = CountField(label=_("Ballots collected"))
+    issued = CountField(label=_("Ballots issued"), required=False)
+    summoned = CountField(
         label=_("Summoned (members)"),
-        min_value=1,
         required=False,
         help_text=_("Required for Resolution 85: it is the denominator."),
     )

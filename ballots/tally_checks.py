@@ -9,6 +9,7 @@ paper ballots is checked by `paper.tally_problems`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -17,6 +18,14 @@ from django.utils.translation import gettext_noop
 
 from sessions.regimes import needs_summoned
 
+# A figure or a cell above this is a typing slip (no body votes with a million ballots), and
+# would not fit the database's integer columns if it were far larger.
+MAX_COUNT = 1_000_000
+
+MSG_NOT_A_COUNT = gettext_noop("“%(value)s” is not a whole number.")
+MSG_NEGATIVE = gettext_noop("a count cannot be negative.")
+MSG_TOO_LARGE = gettext_noop("%(value)s is more than %(max)s: is it the right figure?")
+MSG_NOBODY_SUMMONED = gettext_noop("At least one person is summoned.")
 MSG_COLLECTED_ABOVE_ISSUED = gettext_noop("More ballots collected than issued.")
 MSG_ISSUED_ABOVE_SUMMONED = gettext_noop("More ballots issued than people summoned.")
 MSG_SUMMONED_REQUIRED = gettext_noop("Required for Resolution 85: it is the denominator.")
@@ -49,6 +58,38 @@ class TallyProblem:
     line: int | None = None
 
 
+def read_count(text: str) -> tuple[int | None, str]:
+    """A figure or a cell as typed (form, command line or file) → the count, or None and why not.
+
+    ASCII digits only: "²".isdigit() is true but int() refuses it, "٣" and "1_0" int() takes
+    but nobody types on a tally sheet; and nothing above MAX_COUNT.
+    """
+    text = text.replace(" ", "")
+    if not re.fullmatch(r"-?[0-9]+", text):
+        return None, _(MSG_NOT_A_COUNT) % {"value": text}
+    if text.startswith("-"):
+        return None, _(MSG_NEGATIVE)
+    if len(text.lstrip("0")) > len(str(MAX_COUNT)) or int(text) > MAX_COUNT:
+        return None, _(MSG_TOO_LARGE) % {"value": text.lstrip("0"), "max": MAX_COUNT}
+    return int(text), ""
+
+
+def read_figures(
+    texts: Mapping[str, str | None],
+) -> tuple[dict[str, int | None], list[TallyProblem]]:
+    """The figures of an import as typed (None: not given) → counts, and a problem per bad one."""
+    figures: dict[str, int | None] = {}
+    problems = []
+    for name, text in texts.items():
+        figures[name] = None
+        if text is None or text == "":
+            continue
+        figures[name], problem = read_count(text)
+        if problem:
+            problems.append(TallyProblem(name, problem))
+    return figures, problems
+
+
 def tally_import_problems(
     *,
     collected: int | None,
@@ -71,11 +112,13 @@ def _figure_problems(
     *, regime: str, collected: int | None, issued: int | None, summoned: int | None
 ) -> list[TallyProblem]:
     problems = []
+    if summoned == 0:
+        problems.append(TallyProblem("summoned", _(MSG_NOBODY_SUMMONED)))
     if collected is not None and issued is not None and collected > issued:
         problems.append(TallyProblem("collected", _(MSG_COLLECTED_ABOVE_ISSUED)))
     if issued is not None and summoned is not None and issued > summoned:
         problems.append(TallyProblem("issued", _(MSG_ISSUED_ABOVE_SUMMONED)))
-    if needs_summoned(regime) and not summoned:
+    if needs_summoned(regime) and summoned is None:
         problems.append(TallyProblem("summoned", _(MSG_SUMMONED_REQUIRED)))
     return problems
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from sessions.imports import ImportProblem, normalize_header, read_table
 
 from .paper import TallyRow
-from .tally_checks import RowCounts, tally_import_problems
+from .tally_checks import RowCounts, read_count, tally_import_problems
 
 # Accepted header names (normalized: lower case, no diacritics) → our column keys.
 COLUMNS = {
@@ -148,7 +148,7 @@ def _read_row(
     row: list[str], line: int, columns: _Columns, procedure: str, problems: list[ImportProblem]
 ) -> _Row:
     def count(column: str) -> int | None:
-        value, problem = _read_count(columns.cell(row, column))
+        value, problem = read_count(columns.cell(row, column))
         if problem:
             problems.append(ImportProblem(problem, row=line, column=columns.label(column)))
         return value
@@ -162,18 +162,6 @@ def _read_row(
         full_name=columns.cell(row, "name"),
         position=columns.cell(row, "position"),
     )
-
-
-def _read_count(text: str) -> tuple[int | None, str]:
-    """A cell as a count, or None and why not."""
-    text = text.replace(" ", "")
-    # ASCII digits only: "²".isdigit() is true but int() refuses it, and so is "--5".
-    if not re.fullmatch(r"-?[0-9]+", text):
-        return None, _("“%(value)s” is not a whole number.") % {"value": text}
-    value = int(text)
-    if value < 0:
-        return None, _("a count cannot be negative.")
-    return value, ""
 
 
 def _tally_row(row: _Row) -> TallyRow:

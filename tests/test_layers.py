@@ -69,12 +69,14 @@ SESSION_TABS = ["overview", "candidates", "voters", "committee"]
     [
         (Status.DRAFT, Mode.ELECTRONIC, "secretariat", []),
         (Status.READY, Mode.ELECTRONIC, "secretariat", ["desk", "codes"]),
-        (Status.READY, Mode.ELECTRONIC, "leader", ["desk"]),
+        (Status.READY, Mode.ELECTRONIC, "leader", []),  # the desk is for the staff (RUN)
         (Status.READY, Mode.PAPER_BALLOTS, "secretariat", ["desk"]),
         (Status.OPEN, Mode.ELECTRONIC, "committee", ["desk"]),
         (Status.CLOSED, Mode.ELECTRONIC, "committee", ["results"]),
-        (Status.CLOSED, Mode.PAPER_BALLOTS, "leader", ["results", "paper"]),
-        (Status.CERTIFIED, Mode.PAPER_TALLY, "secretariat", ["results", "tally"]),
+        (Status.CLOSED, Mode.PAPER_BALLOTS, "leader", ["results"]),  # paper: the committee's
+        (Status.CLOSED, Mode.PAPER_BALLOTS, "committee", ["results", "paper"]),
+        (Status.CERTIFIED, Mode.PAPER_TALLY, "secretariat", ["results"]),
+        (Status.CERTIFIED, Mode.PAPER_TALLY, "committee", ["results", "tally"]),
         (Status.PUBLISHED, Mode.PAPER_TALLY, "superuser", ["results", "tally"]),
     ],
 )
@@ -95,9 +97,11 @@ def test_ballots_and_results_contribute_the_session_tabs(cast, status, mode, who
         (Status.DRAFT, Mode.ELECTRONIC, "secretariat", []),
         (Status.READY, Mode.ELECTRONIC, "secretariat", ["codes", "desk", "open"]),
         (Status.READY, Mode.PAPER_TALLY, "secretariat", ["ballot_form", "desk", "open"]),
-        (Status.READY, Mode.ELECTRONIC, "committee", []),
+        (Status.READY, Mode.ELECTRONIC, "committee", ["desk"]),
+        (Status.READY, Mode.ELECTRONIC, "leader", []),
         (Status.OPEN, Mode.ELECTRONIC, "secretariat", ["desk", "turnout", "close"]),
-        (Status.OPEN, Mode.ELECTRONIC, "leader", ["desk", "turnout"]),
+        (Status.OPEN, Mode.ELECTRONIC, "leader", ["turnout"]),
+        (Status.CLOSED, Mode.PAPER_BALLOTS, "secretariat", ["results"]),
         (Status.CLOSED, Mode.ELECTRONIC, "leader", ["results"]),
         (Status.CLOSED, Mode.PAPER_BALLOTS, "committee", ["results", "paper"]),
         (Status.CLOSED, Mode.PAPER_TALLY, "committee", ["results", "tally"]),
@@ -108,6 +112,31 @@ def test_ballots_and_results_contribute_the_overview_buttons(cast, status, mode,
     session = _session_as(cast, status, mode)
     shown = tabs.session_actions(session, tabs.SessionPerms(getattr(cast, who), session))
     assert _keys(shown) == expected
+
+
+@pytest.mark.parametrize("mode", [Mode.ELECTRONIC, Mode.PAPER_BALLOTS, Mode.PAPER_TALLY])
+@pytest.mark.parametrize("status", [Status.READY, Status.OPEN, Status.CLOSED])
+def test_no_tab_or_button_leads_a_role_to_a_page_that_refuses_it(client, cast, status, mode):
+    """A tab or link shown to a user opens for that user: the registered entries ask the same
+    need as their views (the desk: RUN; paper count and tally sheet: COUNT)."""
+    VotingSession.objects.filter(pk=cast.session.pk).update(mode=mode)
+    VotingSession.objects.filter(pk=cast.session.pk).update(
+        **{"status": status, "voter_list_sha256": "0" * 64}
+    )
+    session = VotingSession.objects.get(pk=cast.session.pk)
+    refused = []
+    for who in ["secretariat", "committee", "leader", "parent_leader", "superuser"]:
+        user = getattr(cast, who)
+        client.force_login(user)
+        perms = tabs.SessionPerms(user, session)
+        shown = tabs.session_tabs(session, perms) + tabs.session_actions(session, perms)
+        for entry in shown:
+            if getattr(entry, "post", False):
+                continue  # a one-button form: its refusal is a message (tests/sessions)
+            status_code = client.get(entry.url).status_code
+            if status_code >= 400:
+                refused.append((who, entry.key, status_code))
+    assert refused == []
 
 
 def test_a_registered_tab_shows_in_the_header_of_every_session_page(client, cast, monkeypatch):

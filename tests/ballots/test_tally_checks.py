@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils.translation import override
 
 from ballots.forms import TallyImportForm
 from ballots.tally_checks import RowCounts, tally_import_problems
-from sessions.models import Organization
+from sessions.models import AuditEvent, Organization, VotingSession
 
 
 def _fields(**kwargs):
@@ -74,3 +79,68 @@ def test_the_import_form_shows_the_figure_problems_on_their_fields(db):
     )
     assert not form.is_valid()
     assert {"collected", "summoned"} <= set(form.errors)
+
+
+GOOD_FILE = (
+    "STT,Họ và tên,Chức vụ,Tín nhiệm cao,Tín nhiệm,Tín nhiệm thấp\n"
+    "1,Hoàng Văn Thành,Chủ tịch,40,5,2\n"
+    "2,Nông Đức Hải,Phó Chủ tịch,19,2,25\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("figures", "field", "message"),
+    [
+        ({"collected": str(10**30)}, "collected", "is more than 1000000"),
+        ({"collected": str(2**31)}, "collected", "is more than 1000000"),
+        ({"collected": "47", "issued": str(2**63)}, "issued", "is more than 1000000"),
+        ({"collected": "-3"}, "collected", "a count cannot be negative."),
+        ({"collected": "²"}, "collected", "“²” is not a whole number."),
+        ({"collected": "٤٧"}, "collected", "“٤٧” is not a whole number."),
+        ({"collected": "4x7"}, "collected", "“4x7” is not a whole number."),
+        ({"collected": "47", "summoned": "0"}, "summoned", "At least one person is summoned."),
+        (
+            {"collected": "47", "regime": "nq85"},
+            "summoned",
+            "Required for Resolution 85: it is the denominator.",
+        ),
+        ({"collected": "47", "issued": "40"}, "collected", "More ballots collected than issued."),
+    ],
+)
+def test_the_browser_form_and_the_command_refuse_a_bad_figure_with_the_same_message(
+    client, cast, tmp_path, figures, field, message
+):
+    figures = dict(figures)
+    regime = figures.pop("regime", "qd96")
+    before = (VotingSession.objects.count(), AuditEvent.objects.count())
+    client.force_login(cast.secretariat)
+    response = client.post(
+        reverse("ballots:tally_import"),
+        {
+            "organization": cast.org.pk,
+            "title": "Nhập",
+            "date": "2026-09-14",
+            "regime": regime,
+            "procedure": "rating",
+            **figures,
+            "file": SimpleUploadedFile("t.csv", GOOD_FILE.encode()),
+        },
+    )
+    assert response.status_code == 200
+    [shown] = response.context["form"].errors[field]
+    path = tmp_path / "t.csv"
+    path.write_text(GOOD_FILE)
+    args = [str(path), "--title", "Nhập", "--regime", regime]
+    for name, value in figures.items():
+        args += [f"--{name}", value]
+
+    def command() -> str:
+        with pytest.raises(CommandError) as excinfo:
+            call_command("import_tally", *args, stdout=io.StringIO(), stderr=io.StringIO())
+        return str(excinfo.value)
+
+    with override(response.wsgi_request.LANGUAGE_CODE):
+        assert command() == f"--{field}: {shown}"
+    with override("en"):
+        assert message in command()
+    assert (VotingSession.objects.count(), AuditEvent.objects.count()) == before

@@ -14,20 +14,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ballots.paper import system_user, tally_import
-from ballots.tally_checks import tally_import_problems
+from ballots.tally_checks import read_figures, tally_import_problems
 from ballots.tally_file import parse_tally_file
 from sessions.models import Organization
 from sessions.regimes import PROCEDURES, REGIMES
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise CommandError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise CommandError(f"a count cannot be negative: {value}")
-    return value
 
 
 class Command(BaseCommand):
@@ -38,9 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--title", required=True)
         parser.add_argument("--regime", required=True, choices=list(REGIMES))
         parser.add_argument("--procedure", default="rating", choices=list(PROCEDURES))
-        parser.add_argument("--collected", required=True, type=_count, help="ballots collected")
-        parser.add_argument("--issued", type=_count, help="ballots issued")
-        parser.add_argument("--summoned", type=_count, help="people summoned (nq85: members)")
+        # Read as text and checked by tally_checks, as the browser form does: the same messages.
+        parser.add_argument("--collected", required=True, help="ballots collected")
+        parser.add_argument("--issued", help="ballots issued")
+        parser.add_argument("--summoned", help="people summoned (nq85: members)")
         parser.add_argument("--organization", default="", help="organization name")
         parser.add_argument("--date", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
         parser.add_argument("--place", default="")
@@ -49,11 +40,15 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        collected, issued = options["collected"], options["issued"]
-        summoned = options["summoned"]
-        problems = tally_import_problems(
-            regime=options["regime"], collected=collected, issued=issued, summoned=summoned
+        figures, problems = read_figures(
+            {name: options[name] for name in ("collected", "issued", "summoned")}
         )
+        collected, issued = figures["collected"], figures["issued"]
+        summoned = figures["summoned"]
+        if not problems:
+            problems = tally_import_problems(
+                regime=options["regime"], collected=collected, issued=issued, summoned=summoned
+            )
         if problems:
             raise CommandError(" ".join(f"--{p.field}: {p.message}" for p in problems))
         parsed = parse_tally_file(
