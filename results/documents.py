@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import random
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 
 from ballots.models import Mark
 from sessions.models import AuditEvent, VotingSession
+from sessions.regimes import band_name
 from sessions.selectors import AuditHead
 
 from .models import Certification
+from .spreadsheets import Percent, csv_bytes, xlsx_bytes
 from .tally import SessionResult, counted_ballots
 
 # Machine names of the levels (JSON, CSV): a vote of confidence says confidence/no_confidence.
@@ -94,48 +95,43 @@ def canonical_json(document: dict[str, Any]) -> bytes:
 
 
 def result_rows(result: SessionResult) -> tuple[list[str], list[list[Any]]]:
-    """The results table for CSV and XLSX (dot decimals)."""
-    levels = (
-        [machine_level(lr.level) for lr in result.candidates[0].levels]
-        if (result.candidates)
-        else []
-    )
-    header = ["order", "name", "position"]
-    for level in [*levels, "invalid"]:
-        header += [level, f"{level}_percent"]
-    header += ["band", "denominator"]
+    """The results table of the CSV and XLSX exports, headed in the interface language.
+
+    Per level and for invalid lines: the count, then the percentage (a `Percent`: dot decimals
+    in CSV, a number with a percent format in XLSX). The band in words. The JSON API keeps its
+    stable English keys (`result_json`); this table is for people.
+    """
+    labels = [str(label) for _value, label in result.session.levels()] + [_("Invalid lines")]
+    header = [_("No."), _("Full name"), _("Position(s)")]
+    for label in labels:
+        header += [
+            _("%(label)s (votes)") % {"label": label},
+            _("%(label)s (%%)") % {"label": label},
+        ]
+    header += [_("Band"), _("Denominator")]
     rows = []
     for line in result.candidates:
         row: list[Any] = [line.number, line.candidate.official.full_name, line.candidate.position]
         for lr in line.levels:
-            row += [lr.count, f"{lr.percent:.2f}"]
-        row += [line.invalid, f"{line.invalid_percent:.2f}", line.band_code, result.denominator]
+            row += [lr.count, Percent(lr.percent)]
+        row += [
+            line.invalid,
+            Percent(line.invalid_percent),
+            str(band_name(line.band_code)),
+            result.denominator,
+        ]
         rows.append(row)
     return header, rows
 
 
 def result_csv(result: SessionResult) -> bytes:
     header, rows = result_rows(result)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode()  # BOM: Excel opens UTF-8 correctly
+    return csv_bytes([header, *rows], bom=True)  # BOM: Excel opens UTF-8 correctly
 
 
 def result_xlsx(result: SessionResult) -> bytes:
-    from openpyxl import Workbook
-
     header, rows = result_rows(result)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "results"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(_("Results"), header, rows)
 
 
 def ballot_set_csv(session: VotingSession, result: SessionResult) -> bytes:
@@ -143,27 +139,21 @@ def ballot_set_csv(session: VotingSession, result: SessionResult) -> bytes:
 
     Columns: "ballot" (valid / invalid for a whole-invalid ballot), then one column per person
     (by STT) with the level or "invalid". For a tally sheet, which has no ballots, the counts.
-    Anyone holding this file can recount every figure of the minutes.
+    Anyone holding this file can recount every figure of the minutes. A machine format, frozen
+    at certification: English column names and level codes whatever the interface language.
+
+    Free text appears only in a tally sheet's names, written through `csv_bytes` like every
+    export (a formula-like name behind an apostrophe; docs/fingerprints.md). Ballot sets
+    certified before that are served as stored: their SHA-256 is over the stored bytes.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
     candidates = [line.candidate for line in result.candidates]
     if session.mode == VotingSession.Mode.PAPER_TALLY:
-        writer.writerow(["order", "name", "level", "count"])
+        rows: list[list[Any]] = [["order", "name", "level", "count"]]
         for line in result.candidates:
-            for lr in line.levels:
-                writer.writerow(
-                    [
-                        line.number,
-                        line.candidate.official.full_name,
-                        machine_level(lr.level),
-                        lr.count,
-                    ]
-                )
-            writer.writerow(
-                [line.number, line.candidate.official.full_name, "invalid", line.invalid]
-            )
-        return out.getvalue().encode()
+            name = line.candidate.official.full_name
+            rows += [[line.number, name, machine_level(lr.level), lr.count] for lr in line.levels]
+            rows.append([line.number, name, "invalid", line.invalid])
+        return csv_bytes(rows, lineterminator="\n")
     ballots: dict[Any, dict[int, str]] = {}
     invalid_ballots = 0
     for ballot_id, whole_invalid in counted_ballots(session).values_list("id", "whole_invalid"):
@@ -179,11 +169,10 @@ def ballot_set_csv(session: VotingSession, result: SessionResult) -> bytes:
         ["valid", *[machine_level(marks.get(c.pk, "invalid")) for c in candidates]]
         for marks in ballots.values()
     ]
-    rows += [["invalid", *["" for _c in candidates]] for _ in range(invalid_ballots)]
+    rows += [["invalid", *["" for _c in candidates]] for _n in range(invalid_ballots)]
     random.SystemRandom().shuffle(rows)
-    writer.writerow(["ballot", *[str(i) for i in range(1, len(candidates) + 1)]])
-    writer.writerows(rows)
-    return out.getvalue().encode()
+    header = ["ballot", *[str(i) for i in range(1, len(candidates) + 1)]]
+    return csv_bytes([header, *rows], lineterminator="\n")
 
 
 def sha256(data: bytes) -> str:

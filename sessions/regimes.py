@@ -83,6 +83,25 @@ class Band:
     applies: Callable[[int, int], bool]
     consequence: Promise
 
+    @property
+    def name(self) -> Promise | str:
+        return band_name(self.code)
+
+
+# A band in words, by code, for the exports (the same code means the same range in every
+# regime: the bands are tested in order, so "over_half" is always below two thirds).
+BAND_NAMES: dict[str, Promise] = {
+    "none": _("Not in a band"),
+    "over_half": _("More than half and under two thirds low confidence"),
+    "two_thirds": _("Two thirds or more low confidence"),
+    "no_confidence_majority": _("More than half no confidence"),
+}
+
+
+def band_name(code: str) -> Promise | str:
+    """A band's name in words (its code when unknown, e.g. one certified by a later version)."""
+    return BAND_NAMES.get(code, code)
+
 
 @dataclass(frozen=True)
 class Regime:

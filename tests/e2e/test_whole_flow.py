@@ -192,6 +192,19 @@ def test_a_session_from_preparation_to_published_minutes(
     assert session.status == "published"
     committee.screenshot(path=str(shots / "results.png"), full_page=True)
 
+    # The same results on a 1366 px laptop, and the dashboard on a 360 px phone.
+    committee.set_viewport_size({"width": 1366, "height": 768})
+    committee.reload()
+    assert "Triệu Thị Mận" in committee.content()
+    committee.screenshot(path=str(shots / "results-1366.png"), full_page=True)
+    pocket = _sign_in(
+        browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True),
+        base,
+        "thuky",
+    )
+    assert session.title in pocket.content()
+    pocket.screenshot(path=str(shots / "dashboard-360.png"), full_page=True)
+
     # A leader above reads the internal results; the public does not.
     leader = _sign_in(browser.new_context(), base, "lanhdao_tinh")
     leader.goto(f"{base}/sessions/{session.pk}/results/")

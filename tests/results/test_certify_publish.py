@@ -303,7 +303,7 @@ def test_exports_carry_the_same_figures(client, counted):
     client.force_login(counted.leader)
     body = client.get(reverse("results:export", args=[counted.session.pk, "csv"])).content
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["order", "name", "position", "high", "high_percent"]
+    assert rows[0][:4] == ["STT", "Họ và tên", "Chức vụ", "Tín nhiệm cao (số phiếu)"]
     assert rows[2][7:9] == ["4", "80.00"]
     xlsx = client.get(reverse("results:export", args=[counted.session.pk, "xlsx"]))
     assert xlsx.content[:2] == b"PK"
