@@ -344,6 +344,9 @@ def session_minutes(
     `reading_copy`, the frozen figures re-rendered (e.g. in English) with the certified
     fingerprint and audit head. Before: a draft over the live figures, for the committee to check.
     """
+    if not session.is_counted:
+        # Every caller checks access first; this owner never drafts minutes of a live vote.
+        raise ValueError(f"session {session.pk} is not counted: no minutes while voting is open")
     certification = Certification.objects.filter(session=session).first()
     if certification is not None and not reading_copy:
         return Minutes(

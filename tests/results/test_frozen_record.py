@@ -493,3 +493,13 @@ def test_support_staff_see_the_results_fingerprint_in_the_admin(client, publishe
     page = client.get(reverse("admin:results_certification_change", args=[certification.pk]))
     assert page.status_code == 200
     assert certification.result_sha256 in page.content.decode()
+
+
+def test_no_minutes_are_drawn_up_for_a_session_still_open(cast):
+    from results.frozen import session_minutes
+    from tests.factories import open_session
+
+    open_session(cast.session, cast.secretariat, codes=3, activate=1)
+    cast.session.refresh_from_db()
+    with pytest.raises(ValueError, match="not counted"):
+        session_minutes(cast.session)
