@@ -123,6 +123,7 @@ def register() -> None:
             "codes_generated": _("Voter codes generated"),
             "voting_opened": _("Voting opened"),
             "voting_closed": _("Voting closed"),
+            "device_unlocked": _("Voting device unlocked at the desk"),
             "paper_entry_started": _("Paper entry started"),
             "paper_entry_finished": _("Paper entry finished"),
             "paper_entry_discarded": _("Paper entry discarded"),

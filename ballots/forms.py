@@ -47,6 +47,15 @@ class ActivateForm(forms.Form):
     )
 
 
+class DeviceUnlockForm(forms.Form):
+    number = forms.CharField(
+        label=_("Device number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        help_text=_("The 6 digits the locked device shows."),
+    )
+
+
 class CodeEntryForm(forms.Form):
     code = forms.CharField(
         label=_("Your voter code"),

@@ -25,7 +25,7 @@ from sessions.models import DESK_OPEN, Candidate, Voter, VotingSession
 from sessions.selectors import ballot_candidates, quorum
 from sessions.services import audit_record, lock_session, refuse, session_transition
 
-from . import codes, storage
+from . import codes, storage, throttle
 from .models import BLANK, Ballot, VoterCode
 
 Status = VotingSession.Status
@@ -45,6 +45,11 @@ MSG_NO_QUORUM = gettext_noop(
 )
 MSG_NO_CODES = gettext_noop("Generate and print the voter codes before opening electronic voting.")
 MSG_NOT_OPEN = gettext_noop("Voting is not open.")
+MSG_UNLOCK_NOT_OPEN = gettext_noop("Devices are unlocked at the desk while voting is open.")
+MSG_BAD_DEVICE_NUMBER = gettext_noop("A device number has 6 digits, as the locked device shows.")
+MSG_NO_LOCKED_DEVICE = gettext_noop(
+    "No device with number %(number)s has entered wrong codes in the last few minutes."
+)
 MSG_EMPTY_CLOSE = gettext_noop(
     "No ballot has been cast. Confirm that you want to close voting anyway."
 )
@@ -89,7 +94,8 @@ class BallotRefused(Exception):
         "throttled": (
             429,
             gettext_noop(
-                "Too many wrong codes from this device. Wait ten minutes, or ask the desk for help."
+                "Too many wrong codes from this device. Ask the desk to unlock it, giving the "
+                "device number below, or wait ten minutes."
             ),
         ),
         "unavailable": (
@@ -172,6 +178,24 @@ def code_activate(*, session: VotingSession, raw: str) -> str:
     if row.state == State.USED:
         raise BallotRefused("used")
     raise BallotRefused("void")
+
+
+@transaction.atomic(durable=True)
+def device_unlock(*, actor: AbstractBaseUser, session: VotingSession, number: str) -> int:
+    """The desk of an open session unlocks a device locked by wrong codes, by the number the
+    device shows (throttle.device_number). Audited with the count forgiven, and nothing that
+    names the device, a code or a voter. Returns the number of wrong codes forgiven."""
+    locked = lock_session(session)
+    if not locked.is_open or locked.mode != VotingSession.Mode.ELECTRONIC:
+        raise refuse(MSG_UNLOCK_NOT_OPEN, "not_open")
+    digits = throttle.normalize_device_number(number)
+    if digits is None:
+        raise refuse(MSG_BAD_DEVICE_NUMBER, "bad_number")
+    forgiven = throttle.device_forgive(digits)
+    if not forgiven:
+        raise refuse(MSG_NO_LOCKED_DEVICE, "no_device", number=digits)
+    audit_record(session=locked, actor=actor, action="device_unlocked", wrong_codes=forgiven)
+    return forgiven
 
 
 # --- Check-in, open, close --------------------------------------------------------------------

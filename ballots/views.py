@@ -25,7 +25,7 @@ from sessions.selectors import voters_matching
 
 from . import services, throttle
 from .documents import slips_pdf
-from .forms import ActivateForm, CodeEntryForm, GenerateCodesForm
+from .forms import ActivateForm, CodeEntryForm, DeviceUnlockForm, GenerateCodesForm
 from .selectors import turnout
 from .services import BallotRefused
 
@@ -93,7 +93,8 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Slip activated. Hand it to the voter."))
                 else:
                     messages.info(request, _("This slip was already active."))
-            return redirect(reverse("ballots:desk", args=[pk]) + _query(request))
+            # Back to the code field for the next slip (desk.js; the fragment never reaches us).
+            return redirect(reverse("ballots:desk", args=[pk]) + _query(request) + "#activate")
     query = request.GET.get("q", "").strip()
     context = _context(request, session, "desk")
     context.update(
@@ -101,6 +102,7 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
         query=query,
         figures=turnout(session),
         activate_form=activate_form,
+        unlock_form=DeviceUnlockForm(),
         desk_open=session.desk_open,
     )
     return render(request, "ballots/desk.html", context)
@@ -110,6 +112,25 @@ def _query(request: HttpRequest) -> str:
     """Back to the desk with the search the officer had typed (names have spaces, diacritics)."""
     query = request.POST.get("q", "").strip()
     return f"?{urlencode({'q': query})}" if query else ""
+
+
+@require_POST
+def desk_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Unlock a voting device that entered too many wrong codes, by the number it shows."""
+    session = get_session_for_user(request.user, pk, need=Need.RUN)
+    form = DeviceUnlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Type the 6-digit number the locked device shows."))
+    else:
+        try:
+            services.device_unlock(
+                actor=request.user, session=session, number=form.cleaned_data["number"]
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Device unlocked: it can take a code again."))
+    return redirect(reverse("ballots:desk", args=[pk]) + _query(request) + "#unlock")
 
 
 @require_POST
@@ -125,7 +146,8 @@ def check_in(request: HttpRequest, pk: int, voter_pk: int) -> HttpResponse:
             messages.success(request, _("%(name)s is present.") % {"name": voter.full_name})
         else:
             messages.info(request, _("%(name)s marked absent.") % {"name": voter.full_name})
-    return redirect(reverse("ballots:desk", args=[pk]) + _query(request))
+    # Back at the same row of the list (a fragment: the browser keeps it, no log ever sees it).
+    return redirect(reverse("ballots:desk", args=[pk]) + _query(request) + f"#v{voter.pk}")
 
 
 @require_POST
@@ -216,6 +238,9 @@ def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:
             "message": refused.message,
             "reason": refused.reason,
             "form": CodeEntryForm(),
+            "device_number": throttle.device_number(request)
+            if refused.reason == "throttled"
+            else "",
             "retry": retry,
             "retry_url": request.path,
         },
