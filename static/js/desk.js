@@ -1,12 +1,23 @@
 // The desk keeps its place. After a check-in or an activation the server sends the page back
-// to the row or the form the officer used (#v<id>, #activate, #unlock); the browser scrolls
-// there, and this puts the cursor back in the slip's code field, ready for the next scan
-// (in the search box where a session has no codes), without moving the page.
+// with the row or the form the officer used as its fragment (#v<id>, #activate, #unlock).
+// Without JavaScript the browser scrolls there. With it, this script does the jump itself,
+// because the browser's own jump takes the focus away again; it keeps the row in the middle
+// of the screen, marked, and puts the cursor in the slip's code field, ready for the next scan
+// (in the search box where a session has no codes). A fresh desk starts in the search box.
+// (Not the autofocus attribute: the browser would scroll back up to it.)
 (function () {
-  var hash = window.location.hash;
-  if (!/^#(v\d+|activate|unlock)$/.test(hash)) { return; }
-  var target = document.getElementById("id_code") || document.getElementById("q");
-  if (!target) { return; }
+  var search = document.getElementById("q");
+  if (!search) { return; }
+  var back = /^#(v\d+|activate|unlock)$/.exec(window.location.hash);
+  if (!back) { search.focus(); return; }
+  history.replaceState(null, "", window.location.pathname + window.location.search);
+  // The code form sits at the top beside the messages: only a row or the unlock form is scrolled to.
+  var place = back[1] === "activate" ? null : document.getElementById(back[1]);
+  if (place) {
+    place.classList.add("desk-back");
+    place.scrollIntoView({ block: "center", behavior: "instant" });
+  }
+  var target = document.getElementById("id_code") || search;
   target.focus({ preventScroll: true });
   if (target.select) { target.select(); }
 })();
