@@ -28,7 +28,8 @@ def _desk_open(session: VotingSession, perms: SessionPerms) -> bool:
 
 
 def _slips_to_print(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.is_ready and perms.prepare and session.mode == Mode.ELECTRONIC
+    # Once voting is open, a spare stack (ballots.services.codes_generate).
+    return session.desk_open and perms.prepare and session.mode == Mode.ELECTRONIC
 
 
 def _ballots_to_print(session: VotingSession, perms: SessionPerms) -> bool:

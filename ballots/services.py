@@ -36,6 +36,10 @@ MAX_CODES = 5000
 MSG_NOT_READY_FOR_CODES = gettext_noop(
     "Voter codes can be generated only while the session is ready and voting has not opened."
 )
+MSG_NOT_OPEN_FOR_SPARE = gettext_noop(
+    "Spare slips can be printed while the session is ready or voting is open."
+)
+MSG_NO_CODES_ON_PAPER = gettext_noop("A paper ballot session has no voter codes.")
 MSG_TOO_MANY = gettext_noop("Generate between 1 and %(max)d codes.")
 MSG_CHECKIN_CLOSED = gettext_noop("Check-in is possible only while the session is ready or open.")
 MSG_NOT_READY = gettext_noop("Only a ready session can be opened.")
@@ -128,16 +132,30 @@ class BallotRefused(Exception):
 
 
 @transaction.atomic(durable=True)
-def codes_generate(*, actor: AbstractBaseUser, session: VotingSession, count: int) -> list[str]:
-    """Create `count` fresh codes, voiding any printed before. Returns the only plain copies."""
+def codes_generate(
+    *, actor: AbstractBaseUser, session: VotingSession, count: int, spare: bool = False
+) -> list[str]:
+    """Create `count` fresh codes. Returns the only plain copies.
+
+    A new set (ready only) voids every slip printed before. A spare stack (ready, or once voting
+    is open) adds slips and voids nothing. Either way the slips belong to this freeze
+    (`ready_count`): going back to draft voids them all, and at close every slip not handed out
+    becomes void (session_close).
+    """
     locked = lock_session(session)
-    if not locked.is_ready:
-        raise refuse(MSG_NOT_READY_FOR_CODES, "not_ready")
+    if locked.mode != VotingSession.Mode.ELECTRONIC:
+        raise refuse(MSG_NO_CODES_ON_PAPER, "paper")
+    if not (locked.is_ready or (spare and locked.is_open)):
+        raise refuse(MSG_NOT_OPEN_FOR_SPARE if spare else MSG_NOT_READY_FOR_CODES, "not_ready")
     if not 1 <= count <= MAX_CODES:
         raise refuse(MSG_TOO_MANY, "count", max=MAX_CODES)
-    voided = (
-        VoterCode.objects.filter(session=locked).exclude(state=State.VOID).update(state=State.VOID)
-    )
+    voided = 0
+    if not spare:
+        voided = (
+            VoterCode.objects.filter(session=locked)
+            .exclude(state=State.VOID)
+            .update(state=State.VOID)
+        )
     plain: set[str] = set()
     while len(plain) < count:
         plain.add(codes.new_code())
@@ -148,7 +166,14 @@ def codes_generate(*, actor: AbstractBaseUser, session: VotingSession, count: in
         ],
         batch_size=1000,
     )
-    audit_record(session=locked, actor=actor, action="codes_generated", count=count, voided=voided)
+    audit_record(
+        session=locked,
+        actor=actor,
+        action="codes_generated",
+        count=count,
+        voided=voided,
+        spare=spare,
+    )
     return sorted(plain)
 
 

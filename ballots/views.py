@@ -23,7 +23,7 @@ from sessions.access import Need, can, get_session_for_user, get_voter_for_user
 from sessions.models import VotingSession
 from sessions.selectors import voters_matching
 
-from . import services, throttle
+from . import lan, services, throttle
 from .documents import slips_pdf
 from .forms import ActivateForm, CodeEntryForm, DeviceUnlockForm, GenerateCodesForm
 from .selectors import turnout
@@ -52,15 +52,28 @@ def _context(request: HttpRequest, session: VotingSession, tab: str) -> dict:
 def codes_page(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk, need=Need.PREPARE)
     figures = turnout(session)
+    addresses = lan.phone_urls(
+        request_host=request.get_host(), port=request.get_port(), scheme=request.scheme
+    )
+    summoned = figures.quorum.summoned
+    spare_only = session.is_open
     initial = {
-        "count": figures.quorum.summoned + max(5, figures.quorum.summoned // 10),
-        "base_url": settings.BALLOT_BASE_URL or request.build_absolute_uri("/").rstrip("/"),
+        "count": max(5, summoned // 10) if spare_only else summoned + max(5, summoned // 10),
+        "base_url": settings.BALLOT_BASE_URL or (addresses[0] if addresses else ""),
     }
-    form = GenerateCodesForm(request.POST or None, initial=initial)
+    form = GenerateCodesForm(
+        request.POST or None,
+        initial=initial,
+        choose_kind=session.is_ready and figures.printed > 0,
+        spare=spare_only,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             plain = services.codes_generate(
-                actor=request.user, session=session, count=form.cleaned_data["count"]
+                actor=request.user,
+                session=session,
+                count=form.cleaned_data["count"],
+                spare=form.wants_spare(),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -71,7 +84,7 @@ def codes_page(request: HttpRequest, pk: int) -> HttpResponse:
             response["Cache-Control"] = "no-store"
             return response
     context = _context(request, session, "codes")
-    context.update(form=form, figures=figures)
+    context.update(form=form, figures=figures, addresses=addresses, spare_only=spare_only)
     return render(request, "ballots/codes.html", context)
 
 

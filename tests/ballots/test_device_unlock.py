@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from ballots import services, throttle
 from ballots.models import GuessCount
+from sessions import services as session_services
 from sessions.models import AuditEvent
 from tests.ballots.test_concurrency import run_together
 from tests.ballots.test_throttle import WRONG, _device, _guess, lookups  # noqa: F401 (fixture)
@@ -85,7 +86,10 @@ def test_only_the_desk_of_an_open_electronic_session_unlocks_devices(client, cas
     paper = fill_session(
         make_session(cast.org, cast.secretariat, mode="paper_ballots"), cast.secretariat
     )
-    open_session(paper, cast.secretariat, codes=1, activate=0)
+    session_services.session_mark_ready(actor=cast.secretariat, session=paper)
+    for voter in paper.voters.all():
+        services.voter_check_in(voter=voter, present=True)
+    services.session_open(actor=cast.secretariat, session=paper)
     with pytest.raises(ValidationError) as excinfo:
         services.device_unlock(actor=cast.secretariat, session=paper, number="123456")
     assert excinfo.value.code == "not_open"
