@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from sessions.access import Need
 from sessions.audit_labels import register_audit_labels
 from sessions.models import VotingSession
 from sessions.tabs import SessionPerms, register_action, register_dashboard_link, register_tab
@@ -15,12 +16,16 @@ from sessions.tabs import SessionPerms, register_action, register_dashboard_link
 Mode = VotingSession.Mode
 
 
+# The paper pages are the counting committee's (paper_views ask Need.COUNT): nobody else is
+# shown a link that would answer 404.
+
+
 def _counted_paper_ballots(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.is_counted and session.mode == Mode.PAPER_BALLOTS
+    return session.is_counted and session.mode == Mode.PAPER_BALLOTS and perms.has(Need.COUNT)
 
 
 def _counted_paper_tally(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.is_counted and session.mode == Mode.PAPER_TALLY
+    return session.is_counted and session.mode == Mode.PAPER_TALLY and perms.has(Need.COUNT)
 
 
 def _desk_open(session: VotingSession, perms: SessionPerms) -> bool:
@@ -48,16 +53,20 @@ def _can_open(session: VotingSession, perms: SessionPerms) -> bool:
     return session.is_ready and perms.prepare
 
 
-def _can_close(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.is_open and perms.prepare
+def _can_close_electronic(session: VotingSession, perms: SessionPerms) -> bool:
+    return session.is_open and perms.prepare and session.mode == Mode.ELECTRONIC
+
+
+def _can_close_paper(session: VotingSession, perms: SessionPerms) -> bool:
+    return session.is_open and perms.prepare and session.mode != Mode.ELECTRONIC
 
 
 def _closed_paper_ballots(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.is_closed and session.mode == Mode.PAPER_BALLOTS
+    return session.is_closed and session.mode == Mode.PAPER_BALLOTS and perms.has(Need.COUNT)
 
 
 def _closed_paper_tally(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.is_closed and session.mode == Mode.PAPER_TALLY
+    return session.is_closed and session.mode == Mode.PAPER_TALLY and perms.has(Need.COUNT)
 
 
 def register() -> None:
@@ -109,10 +118,20 @@ def register() -> None:
         _("Close voting"),
         "ballots:close",
         order=60,
-        visible=_can_close,
+        visible=_can_close_electronic,
         post=True,
         style="btn-danger",
         confirm=_("Close voting? No code will work afterwards."),
+    )
+    register_action(
+        "close_paper",
+        _("Close voting"),
+        "ballots:close",
+        order=60,
+        visible=_can_close_paper,
+        post=True,
+        style="btn-danger",
+        confirm=_("Close voting? The committee then counts the paper ballots."),
     )
 
     register_dashboard_link(

@@ -281,7 +281,8 @@ def session_close(
     # and then finds its code void.
     list(VoterCode.objects.select_for_update().filter(session=locked).values_list("pk"))
     cast = Ballot.objects.filter(session=locked).count()
-    if cast == 0 and not confirm_empty:
+    # Paper ballots are counted after close: none is ever cast here, so there is nothing to ask.
+    if cast == 0 and not confirm_empty and locked.mode == VotingSession.Mode.ELECTRONIC:
         raise refuse(MSG_EMPTY_CLOSE, "empty")
     issued = VoterCode.objects.filter(
         session=locked, state__in=[State.ACTIVE, State.USED], epoch=locked.ready_count

@@ -189,8 +189,12 @@ def session_close(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "ballots/close_empty.html", context)
         messages.error(request, _errors(exc))
     else:
-        if changed:
+        if changed and session.mode == VotingSession.Mode.ELECTRONIC:
             messages.success(request, _("Voting is closed. No code works any more."))
+        elif changed:
+            messages.success(
+                request, _("Voting is closed. The committee now counts the paper ballots.")
+            )
     return redirect("votesessions:detail", pk=pk)
 
 
