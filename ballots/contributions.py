@@ -29,7 +29,7 @@ def _counted_paper_tally(session: VotingSession, perms: SessionPerms) -> bool:
 
 
 def _desk_open(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.desk_open
+    return session.desk_open and perms.has(Need.RUN)
 
 
 def _slips_to_print(session: VotingSession, perms: SessionPerms) -> bool:
@@ -42,7 +42,7 @@ def _ballots_to_print(session: VotingSession, perms: SessionPerms) -> bool:
 
 
 def _preparing_or_open(session: VotingSession, perms: SessionPerms) -> bool:
-    return (session.is_ready and perms.prepare) or session.is_open
+    return (session.is_ready and perms.prepare) or (session.is_open and perms.has(Need.RUN))
 
 
 def _is_open(session: VotingSession, perms: SessionPerms) -> bool:

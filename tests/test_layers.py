@@ -69,12 +69,14 @@ SESSION_TABS = ["overview", "candidates", "voters", "committee"]
     [
         (Status.DRAFT, Mode.ELECTRONIC, "secretariat", []),
         (Status.READY, Mode.ELECTRONIC, "secretariat", ["desk", "codes"]),
-        (Status.READY, Mode.ELECTRONIC, "leader", ["desk"]),
+        (Status.READY, Mode.ELECTRONIC, "leader", []),  # the desk is the staff's
         (Status.READY, Mode.PAPER_BALLOTS, "secretariat", ["desk"]),
         (Status.OPEN, Mode.ELECTRONIC, "committee", ["desk"]),
         (Status.CLOSED, Mode.ELECTRONIC, "committee", ["results"]),
-        (Status.CLOSED, Mode.PAPER_BALLOTS, "leader", ["results", "paper"]),
-        (Status.CERTIFIED, Mode.PAPER_TALLY, "secretariat", ["results", "tally"]),
+        (Status.CLOSED, Mode.PAPER_BALLOTS, "leader", ["results"]),  # paper: the committee's
+        (Status.CLOSED, Mode.PAPER_BALLOTS, "committee", ["results", "paper"]),
+        (Status.CERTIFIED, Mode.PAPER_TALLY, "secretariat", ["results"]),
+        (Status.CERTIFIED, Mode.PAPER_TALLY, "committee", ["results", "tally"]),
         (Status.PUBLISHED, Mode.PAPER_TALLY, "superuser", ["results", "tally"]),
     ],
 )
@@ -96,8 +98,9 @@ def test_ballots_and_results_contribute_the_session_tabs(cast, status, mode, who
         (Status.READY, Mode.ELECTRONIC, "secretariat", ["codes", "desk", "open"]),
         (Status.READY, Mode.PAPER_TALLY, "secretariat", ["ballot_form", "desk", "open"]),
         (Status.READY, Mode.ELECTRONIC, "committee", []),
-        (Status.OPEN, Mode.ELECTRONIC, "secretariat", ["desk", "turnout", "close"]),
-        (Status.OPEN, Mode.ELECTRONIC, "leader", ["desk", "turnout"]),
+        (Status.OPEN, Mode.ELECTRONIC, "secretariat", ["codes", "desk", "turnout", "close"]),
+        (Status.OPEN, Mode.ELECTRONIC, "leader", ["turnout"]),
+        (Status.OPEN, Mode.PAPER_BALLOTS, "secretariat", ["desk", "turnout", "close_paper"]),
         (Status.CLOSED, Mode.ELECTRONIC, "leader", ["results"]),
         (Status.CLOSED, Mode.PAPER_BALLOTS, "committee", ["results", "paper"]),
         (Status.CLOSED, Mode.PAPER_TALLY, "committee", ["results", "tally"]),
