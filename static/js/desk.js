@@ -11,8 +11,9 @@
   var back = /^#(v\d+|activate|unlock)$/.exec(window.location.hash);
   if (!back) { search.focus(); return; }
   history.replaceState(null, "", window.location.pathname + window.location.search);
-  // The code form sits at the top beside the messages: only a row or the unlock form is scrolled to.
-  var place = back[1] === "activate" ? null : document.getElementById(back[1]);
+  // The code and unlock forms sit at the top, beside the message saying how it went: only a row
+  // of the list is scrolled to.
+  var place = back[1].charAt(0) === "v" ? document.getElementById(back[1]) : null;
   if (place) {
     place.classList.add("desk-back");
     place.scrollIntoView({ block: "center", behavior: "instant" });
