@@ -33,7 +33,8 @@ def _desk_open(session: VotingSession, perms: SessionPerms) -> bool:
 
 
 def _slips_to_print(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.is_ready and perms.prepare and session.mode == Mode.ELECTRONIC
+    # Once voting is open, a spare stack (ballots.services.codes_generate).
+    return session.desk_open and perms.prepare and session.mode == Mode.ELECTRONIC
 
 
 def _ballots_to_print(session: VotingSession, perms: SessionPerms) -> bool:
@@ -48,8 +49,12 @@ def _can_open(session: VotingSession, perms: SessionPerms) -> bool:
     return session.is_ready and perms.prepare
 
 
-def _can_close(session: VotingSession, perms: SessionPerms) -> bool:
-    return session.is_open and perms.prepare
+def _can_close_electronic(session: VotingSession, perms: SessionPerms) -> bool:
+    return session.is_open and perms.prepare and session.mode == Mode.ELECTRONIC
+
+
+def _can_close_paper(session: VotingSession, perms: SessionPerms) -> bool:
+    return session.is_open and perms.prepare and session.mode != Mode.ELECTRONIC
 
 
 def _closed_paper_ballots(session: VotingSession, perms: SessionPerms) -> bool:
@@ -107,10 +112,20 @@ def register() -> None:
         _("Close voting"),
         "ballots:close",
         order=60,
-        visible=_can_close,
+        visible=_can_close_electronic,
         post=True,
         style="btn-danger",
         confirm=_("Close voting? No code will work afterwards."),
+    )
+    register_action(
+        "close_paper",
+        _("Close voting"),
+        "ballots:close",
+        order=60,
+        visible=_can_close_paper,
+        post=True,
+        style="btn-danger",
+        confirm=_("Close voting? The committee then counts the paper ballots."),
     )
 
     register_dashboard_link(
@@ -122,6 +137,7 @@ def register() -> None:
             "codes_generated": _("Voter codes generated"),
             "voting_opened": _("Voting opened"),
             "voting_closed": _("Voting closed"),
+            "device_unlocked": _("Voting device unlocked at the desk"),
             "paper_entry_started": _("Paper entry started"),
             "paper_entry_finished": _("Paper entry finished"),
             "paper_entry_discarded": _("Paper entry discarded"),

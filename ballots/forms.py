@@ -14,6 +14,18 @@ from .tally_checks import read_count, tally_import_problems
 
 
 class GenerateCodesForm(forms.Form):
+    SPARE = "spare"
+    REPLACE = "replace"
+
+    kind = forms.ChoiceField(
+        label=_("Slips already printed"),
+        choices=[
+            (SPARE, _("Print a spare stack: the printed slips stay valid")),
+            (REPLACE, _("Print a new set: every printed slip becomes void")),
+        ],
+        initial=SPARE,
+        widget=forms.RadioSelect,
+    )
     count = forms.IntegerField(
         label=_("Number of slips"),
         min_value=1,
@@ -28,12 +40,23 @@ class GenerateCodesForm(forms.Form):
             "Printed in the QR codes, e.g. http://192.168.1.10:8000 on the hall's Wi-Fi. "
             "Phones must be able to open it."
         ),
+        widget=forms.URLInput(attrs={"list": "phone-addresses"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choose_kind: bool = False, spare: bool = False, **kwargs):
+        """choose_kind: slips are printed and voting has not opened, so a new set may replace
+        them. spare: voting is open, so only a spare stack may be printed."""
         super().__init__(*args, **kwargs)
+        if not choose_kind:
+            del self.fields["kind"]
+        if spare:
+            self.fields["count"].help_text = _("For slips lost or spoiled at the desk.")
+        self.spare_only = spare
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Generate and download the slips (PDF)")))
+
+    def wants_spare(self) -> bool:
+        return self.spare_only or self.cleaned_data.get("kind") == self.SPARE
 
 
 class ActivateForm(forms.Form):
@@ -44,6 +67,15 @@ class ActivateForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
         ),
         help_text=_("Type it, or scan the slip's QR code with the desk's scanner."),
+    )
+
+
+class DeviceUnlockForm(forms.Form):
+    number = forms.CharField(
+        label=_("Device number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        help_text=_("The 6 digits the locked device shows."),
     )
 
 

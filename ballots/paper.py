@@ -33,6 +33,9 @@ MSG_NEED_A = gettext_noop("Finish the first entry before the second one starts."
 MSG_SAME_PERSON = gettext_noop(
     "The second entry must be made by another committee member than the first."
 )
+MSG_SAME_PERSON_AS_B = gettext_noop(
+    "You typed entry B: entry A must be typed by another committee member, so that B checks it."
+)
 MSG_NOT_ENTRANT = gettext_noop("Only the committee member who started this entry types into it.")
 MSG_ENTRY_DONE = gettext_noop("This entry is finished; discard it to enter the pile again.")
 MSG_BAD_BALLOT = gettext_noop("Give exactly one choice (or blank) for every person on the ballot.")
@@ -68,6 +71,11 @@ def paper_entry_start(
             raise refuse(MSG_NEED_A, "need_a")
         if first.entrant_id == actor.pk:
             raise refuse(MSG_SAME_PERSON, "same_person")
+    else:
+        # A typed again after a discard, while B stays: still two different people.
+        second = PaperEntry.objects.filter(session=locked, label="B").first()
+        if second is not None and second.entrant_id == actor.pk:
+            raise refuse(MSG_SAME_PERSON_AS_B, "same_person")
     entry = PaperEntry.objects.create(session=locked, label=label, entrant=actor)
     audit_record(session=locked, actor=actor, action="paper_entry_started", label=label)
     return entry
@@ -134,18 +142,21 @@ def paper_entry_finish(*, actor: AbstractBaseUser, entry: PaperEntry) -> None:
 
 
 @transaction.atomic(durable=True)
-def paper_entry_discard(*, actor: AbstractBaseUser, entry: PaperEntry) -> None:
-    """Throw a pass away to type the pile again (the other pass, if any, stays)."""
+def paper_entry_discard(*, actor: AbstractBaseUser, entry: PaperEntry) -> int:
+    """Throw one pass and its ballots away to type the pile again; the other pass stays.
+
+    B never becomes the count: only A's ballots are counted (results.tally.counted_ballots) and
+    nothing is reconciled without an A, so a B kept alone just waits to check the new A, which
+    its own entrant may not type (paper_entry_start). Returns the number of ballots thrown away.
+    """
     locked = _lock_counting(entry.session, Mode.PAPER_BALLOTS)
     current = PaperEntry.objects.get(pk=entry.pk, session=locked)
-    if current.label == "A" and PaperEntry.objects.filter(session=locked, label="B").exists():
-        # B only ever checks A: without A it would become the count unchecked.
-        PaperEntry.objects.filter(session=locked, label="B").delete()
     count = Ballot.objects.filter(entry=current).count()
     current.delete()
     audit_record(
         session=locked, actor=actor, action="paper_entry_discarded", label=entry.label, count=count
     )
+    return count
 
 
 # --- Figures and tally sheet ------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sessions.access import Need, get_session_for_user, organizations_for
@@ -78,11 +79,29 @@ def paper_home(request: HttpRequest, pk: int) -> HttpResponse:
         entry_a=entries.get("A"),
         entry_b=entries.get("B"),
         counts=counts,
+        discard_confirm={label: _discard_question(label, counts) for label in entries},
         disagreements=entries_disagreements(session),
         reconciled=reconciled(session),
         counting=session.is_closed,
     )
     return render(request, "ballots/paper_home.html", context)
+
+
+def _discard_question(label: str, counts: dict[str, int]) -> str:
+    """What discarding a pass throws away, exactly, and what stays (paper.paper_entry_discard)."""
+    other = "B" if label == "A" else "A"
+    question = ngettext(
+        "Discard entry %(label)s and the %(n)d ballot typed into it?",
+        "Discard entry %(label)s and the %(n)d ballots typed into it?",
+        counts[label],
+    ) % {"label": label, "n": counts[label]}
+    if other in counts:
+        question += " " + ngettext(
+            "Entry %(other)s and its %(n)d ballot stay.",
+            "Entry %(other)s and its %(n)d ballots stay.",
+            counts[other],
+        ) % {"other": other, "n": counts[other]}
+    return question
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -205,11 +224,19 @@ def paper_entry_finish(request: HttpRequest, pk: int, label: str) -> HttpRespons
 def paper_entry_discard(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     _session, entry = _entry(request, pk, label)
     try:
-        paper.paper_entry_discard(actor=request.user, entry=entry)
+        count = paper.paper_entry_discard(actor=request.user, entry=entry)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.warning(request, _("Entry %(label)s discarded.") % {"label": label})
+        messages.warning(
+            request,
+            ngettext(
+                "Entry %(label)s discarded with its %(n)d ballot.",
+                "Entry %(label)s discarded with its %(n)d ballots.",
+                count,
+            )
+            % {"label": label, "n": count},
+        )
     return redirect("ballots:paper", pk=pk)
 
 

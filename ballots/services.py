@@ -25,7 +25,7 @@ from sessions.models import DESK_OPEN, Candidate, Voter, VotingSession
 from sessions.selectors import ballot_candidates, quorum
 from sessions.services import audit_record, lock_session, refuse, session_transition
 
-from . import codes, storage
+from . import codes, storage, throttle
 from .models import BLANK, Ballot, VoterCode
 
 Status = VotingSession.Status
@@ -36,6 +36,10 @@ MAX_CODES = 5000
 MSG_NOT_READY_FOR_CODES = gettext_noop(
     "Voter codes can be generated only while the session is ready and voting has not opened."
 )
+MSG_NOT_OPEN_FOR_SPARE = gettext_noop(
+    "Spare slips can be printed while the session is ready or voting is open."
+)
+MSG_NO_CODES_ON_PAPER = gettext_noop("A paper ballot session has no voter codes.")
 MSG_TOO_MANY = gettext_noop("Generate between 1 and %(max)d codes.")
 MSG_CHECKIN_CLOSED = gettext_noop("Check-in is possible only while the session is ready or open.")
 MSG_NOT_READY = gettext_noop("Only a ready session can be opened.")
@@ -45,6 +49,11 @@ MSG_NO_QUORUM = gettext_noop(
 )
 MSG_NO_CODES = gettext_noop("Generate and print the voter codes before opening electronic voting.")
 MSG_NOT_OPEN = gettext_noop("Voting is not open.")
+MSG_UNLOCK_NOT_OPEN = gettext_noop("Devices are unlocked at the desk while voting is open.")
+MSG_BAD_DEVICE_NUMBER = gettext_noop("A device number has 6 digits, as the locked device shows.")
+MSG_NO_LOCKED_DEVICE = gettext_noop(
+    "No device with number %(number)s has entered wrong codes in the last few minutes."
+)
 MSG_EMPTY_CLOSE = gettext_noop(
     "No ballot has been cast. Confirm that you want to close voting anyway."
 )
@@ -89,7 +98,8 @@ class BallotRefused(Exception):
         "throttled": (
             429,
             gettext_noop(
-                "Too many wrong codes from this device. Wait ten minutes, or ask the desk for help."
+                "Too many wrong codes from this device. Ask the desk to unlock it, giving the "
+                "device number below, or wait ten minutes."
             ),
         ),
         "unavailable": (
@@ -122,16 +132,30 @@ class BallotRefused(Exception):
 
 
 @transaction.atomic(durable=True)
-def codes_generate(*, actor: AbstractBaseUser, session: VotingSession, count: int) -> list[str]:
-    """Create `count` fresh codes, voiding any printed before. Returns the only plain copies."""
+def codes_generate(
+    *, actor: AbstractBaseUser, session: VotingSession, count: int, spare: bool = False
+) -> list[str]:
+    """Create `count` fresh codes. Returns the only plain copies.
+
+    A new set (ready only) voids every slip printed before. A spare stack (ready, or once voting
+    is open) adds slips and voids nothing. Either way the slips belong to this freeze
+    (`ready_count`): going back to draft voids them all, and at close every slip not handed out
+    becomes void (session_close).
+    """
     locked = lock_session(session)
-    if not locked.is_ready:
-        raise refuse(MSG_NOT_READY_FOR_CODES, "not_ready")
+    if locked.mode != VotingSession.Mode.ELECTRONIC:
+        raise refuse(MSG_NO_CODES_ON_PAPER, "paper")
+    if not (locked.is_ready or (spare and locked.is_open)):
+        raise refuse(MSG_NOT_OPEN_FOR_SPARE if spare else MSG_NOT_READY_FOR_CODES, "not_ready")
     if not 1 <= count <= MAX_CODES:
         raise refuse(MSG_TOO_MANY, "count", max=MAX_CODES)
-    voided = (
-        VoterCode.objects.filter(session=locked).exclude(state=State.VOID).update(state=State.VOID)
-    )
+    voided = 0
+    if not spare:
+        voided = (
+            VoterCode.objects.filter(session=locked)
+            .exclude(state=State.VOID)
+            .update(state=State.VOID)
+        )
     plain: set[str] = set()
     while len(plain) < count:
         plain.add(codes.new_code())
@@ -142,7 +166,14 @@ def codes_generate(*, actor: AbstractBaseUser, session: VotingSession, count: in
         ],
         batch_size=1000,
     )
-    audit_record(session=locked, actor=actor, action="codes_generated", count=count, voided=voided)
+    audit_record(
+        session=locked,
+        actor=actor,
+        action="codes_generated",
+        count=count,
+        voided=voided,
+        spare=spare,
+    )
     return sorted(plain)
 
 
@@ -172,6 +203,24 @@ def code_activate(*, session: VotingSession, raw: str) -> str:
     if row.state == State.USED:
         raise BallotRefused("used")
     raise BallotRefused("void")
+
+
+@transaction.atomic(durable=True)
+def device_unlock(*, actor: AbstractBaseUser, session: VotingSession, number: str) -> int:
+    """The desk of an open session unlocks a device locked by wrong codes, by the number the
+    device shows (throttle.device_number). Audited with the count forgiven, and nothing that
+    names the device, a code or a voter. Returns the number of wrong codes forgiven."""
+    locked = lock_session(session)
+    if not locked.is_open or locked.mode != VotingSession.Mode.ELECTRONIC:
+        raise refuse(MSG_UNLOCK_NOT_OPEN, "not_open")
+    digits = throttle.normalize_device_number(number)
+    if digits is None:
+        raise refuse(MSG_BAD_DEVICE_NUMBER, "bad_number")
+    forgiven = throttle.device_forgive(digits)
+    if not forgiven:
+        raise refuse(MSG_NO_LOCKED_DEVICE, "no_device", number=digits)
+    audit_record(session=locked, actor=actor, action="device_unlocked", wrong_codes=forgiven)
+    return forgiven
 
 
 # --- Check-in, open, close --------------------------------------------------------------------
@@ -232,7 +281,8 @@ def session_close(
     # and then finds its code void.
     list(VoterCode.objects.select_for_update().filter(session=locked).values_list("pk"))
     cast = Ballot.objects.filter(session=locked).count()
-    if cast == 0 and not confirm_empty:
+    # Paper ballots are counted after close: none is ever cast here, so there is nothing to ask.
+    if cast == 0 and not confirm_empty and locked.mode == VotingSession.Mode.ELECTRONIC:
         raise refuse(MSG_EMPTY_CLOSE, "empty")
     issued = VoterCode.objects.filter(
         session=locked, state__in=[State.ACTIVE, State.USED], epoch=locked.ready_count

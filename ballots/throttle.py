@@ -17,6 +17,11 @@ code under the server's key): the review and the cast, which send the same code 
 count. A voucher names one code its bearer already has, so it gives no guessing power; it spares
 an honest voter two of the three counted checks (two writes each).
 
+A locked device shows a short number (device_number), derived from the same keyed hash as its
+bucket: the desk types it to unlock that device (device_forgive, through services.device_unlock,
+which writes the audit event). The number names a throttle bucket, never a voter or a code, and
+unlocking forgives only that device's count: the per-address limit still stands.
+
 Nothing here keeps a time finer than the window, or creates a django_session row: a row holds
 a keyed hash of the bucket, the window's number and a count, and old windows are deleted.
 """
@@ -61,6 +66,51 @@ def _bucket(kind: str, value: str) -> str:
     # Keyed, so that the table cannot be turned back into addresses by hashing all of IPv4.
     digest = salted_hmac("ballots.throttle", value, algorithm="sha256").hexdigest()
     return f"{kind}:{digest[:32]}"
+
+
+DEVICE_NUMBER_DIGITS = 6
+_DEVICE_NUMBER = re.compile(rf"\A\d{{{DEVICE_NUMBER_DIGITS}}}\Z")
+
+
+def _number_of_bucket(bucket: str) -> str:
+    """Six digits taken from a device bucket's keyed hash: short enough to read out at the desk."""
+    digest = bucket.partition(":")[2]
+    return f"{int(digest[:12], 16) % 10**DEVICE_NUMBER_DIGITS:0{DEVICE_NUMBER_DIGITS}d}"
+
+
+def device_number(request: HttpRequest) -> str:
+    """The short number a locked device shows, for the desk to unlock it ("" without an id)."""
+    device = _device_id(request)
+    return _number_of_bucket(_bucket("device", device)) if device is not None else ""
+
+
+def normalize_device_number(raw: str) -> str | None:
+    """What the desk typed ("123 456", "123-456"), as the six digits; None if it is not one."""
+    digits = re.sub(r"[\s.\-]", "", raw or "")
+    return digits if _DEVICE_NUMBER.match(digits) else None
+
+
+def device_forgive(number: str) -> int:
+    """Forget the wrong codes of the device(s) showing `number`; how many were forgotten.
+
+    Deletes the rows in one statement per bucket: a guess racing it either counted before (and
+    is forgotten) or starts again from zero, so the device gets at most the limit again.
+    """
+    window = _window()
+    buckets = [
+        bucket
+        for bucket in GuessCount.objects.filter(
+            window=window, bucket__startswith="device:"
+        ).values_list("bucket", flat=True)
+        if _number_of_bucket(bucket) == number
+    ]
+    if not buckets:
+        return 0
+    with transaction.atomic():
+        rows = GuessCount.objects.filter(window=window, bucket__in=buckets)
+        forgiven = sum(rows.select_for_update().values_list("count", flat=True))
+        rows.delete()
+    return forgiven
 
 
 def _device_id(request: HttpRequest) -> str | None:

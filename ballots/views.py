@@ -23,9 +23,9 @@ from sessions.access import Need, can, get_session_for_user, get_voter_for_user
 from sessions.models import VotingSession
 from sessions.selectors import voters_matching
 
-from . import services, throttle
+from . import lan, services, throttle
 from .documents import slips_pdf
-from .forms import ActivateForm, CodeEntryForm, GenerateCodesForm
+from .forms import ActivateForm, CodeEntryForm, DeviceUnlockForm, GenerateCodesForm
 from .selectors import turnout
 from .services import BallotRefused
 
@@ -52,15 +52,28 @@ def _context(request: HttpRequest, session: VotingSession, tab: str) -> dict:
 def codes_page(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk, need=Need.PREPARE)
     figures = turnout(session)
+    addresses = lan.phone_urls(
+        request_host=request.get_host(), port=request.get_port(), scheme=request.scheme
+    )
+    summoned = figures.quorum.summoned
+    spare_only = session.is_open
     initial = {
-        "count": figures.quorum.summoned + max(5, figures.quorum.summoned // 10),
-        "base_url": settings.BALLOT_BASE_URL or request.build_absolute_uri("/").rstrip("/"),
+        "count": max(5, summoned // 10) if spare_only else summoned + max(5, summoned // 10),
+        "base_url": settings.BALLOT_BASE_URL or (addresses[0] if addresses else ""),
     }
-    form = GenerateCodesForm(request.POST or None, initial=initial)
+    form = GenerateCodesForm(
+        request.POST or None,
+        initial=initial,
+        choose_kind=session.is_ready and figures.printed > 0,
+        spare=spare_only,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             plain = services.codes_generate(
-                actor=request.user, session=session, count=form.cleaned_data["count"]
+                actor=request.user,
+                session=session,
+                count=form.cleaned_data["count"],
+                spare=form.wants_spare(),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -71,7 +84,7 @@ def codes_page(request: HttpRequest, pk: int) -> HttpResponse:
             response["Cache-Control"] = "no-store"
             return response
     context = _context(request, session, "codes")
-    context.update(form=form, figures=figures)
+    context.update(form=form, figures=figures, addresses=addresses, spare_only=spare_only)
     return render(request, "ballots/codes.html", context)
 
 
@@ -93,7 +106,8 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Slip activated. Hand it to the voter."))
                 else:
                     messages.info(request, _("This slip was already active."))
-            return redirect(reverse("ballots:desk", args=[pk]) + _query(request))
+            # Back to the code field for the next slip (desk.js; the fragment never reaches us).
+            return redirect(reverse("ballots:desk", args=[pk]) + _query(request) + "#activate")
     query = request.GET.get("q", "").strip()
     context = _context(request, session, "desk")
     context.update(
@@ -101,6 +115,7 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
         query=query,
         figures=turnout(session),
         activate_form=activate_form,
+        unlock_form=DeviceUnlockForm(),
         desk_open=session.desk_open,
     )
     return render(request, "ballots/desk.html", context)
@@ -110,6 +125,25 @@ def _query(request: HttpRequest) -> str:
     """Back to the desk with the search the officer had typed (names have spaces, diacritics)."""
     query = request.POST.get("q", "").strip()
     return f"?{urlencode({'q': query})}" if query else ""
+
+
+@require_POST
+def desk_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Unlock a voting device that entered too many wrong codes, by the number it shows."""
+    session = get_session_for_user(request.user, pk, need=Need.RUN)
+    form = DeviceUnlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Type the 6-digit number the locked device shows."))
+    else:
+        try:
+            services.device_unlock(
+                actor=request.user, session=session, number=form.cleaned_data["number"]
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Device unlocked: it can take a code again."))
+    return redirect(reverse("ballots:desk", args=[pk]) + _query(request) + "#unlock")
 
 
 @require_POST
@@ -125,7 +159,8 @@ def check_in(request: HttpRequest, pk: int, voter_pk: int) -> HttpResponse:
             messages.success(request, _("%(name)s is present.") % {"name": voter.full_name})
         else:
             messages.info(request, _("%(name)s marked absent.") % {"name": voter.full_name})
-    return redirect(reverse("ballots:desk", args=[pk]) + _query(request))
+    # Back at the same row of the list (a fragment: the browser keeps it, no log ever sees it).
+    return redirect(reverse("ballots:desk", args=[pk]) + _query(request) + f"#v{voter.pk}")
 
 
 @require_POST
@@ -154,8 +189,12 @@ def session_close(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "ballots/close_empty.html", context)
         messages.error(request, _errors(exc))
     else:
-        if changed:
+        if changed and session.mode == VotingSession.Mode.ELECTRONIC:
             messages.success(request, _("Voting is closed. No code works any more."))
+        elif changed:
+            messages.success(
+                request, _("Voting is closed. The committee now counts the paper ballots.")
+            )
     return redirect("votesessions:detail", pk=pk)
 
 
@@ -216,6 +255,9 @@ def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:
             "message": refused.message,
             "reason": refused.reason,
             "form": CodeEntryForm(),
+            "device_number": throttle.device_number(request)
+            if refused.reason == "throttled"
+            else "",
             "retry": retry,
             "retry_url": request.path,
         },

@@ -281,3 +281,19 @@ def test_checking_in_keeps_the_desks_search_even_with_spaces_and_diacritics(clie
     )
     page = client.get(response["Location"])
     assert page.context["query"] == "Đại biểu 1 & co"
+
+
+def test_the_desk_comes_back_at_the_row_checked_in_or_at_the_code_form(client, ready):
+    voter = ready.session.voters.order_by("number").last()
+    client.force_login(ready.committee)
+    response = client.post(
+        reverse("ballots:check_in", args=[ready.session.pk, voter.pk]), {"present": "1", "q": "5"}
+    )
+    # A fragment: the browser keeps the place; the server and its logs never see it.
+    assert response["Location"].endswith(f"?q=5#v{voter.pk}")
+    page = client.get(response["Location"].split("#")[0]).content.decode()
+    assert f'id="v{voter.pk}"' in page and "js/desk.js" in page
+    activated = client.post(
+        reverse("ballots:desk", args=[ready.session.pk]), {"code": ready.codes[0]}
+    )
+    assert activated["Location"].endswith("#activate")

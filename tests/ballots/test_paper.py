@@ -332,3 +332,47 @@ def test_the_paper_services_let_only_its_own_entrant_type_into_an_entry(paper_se
         assert excinfo.value.code == "not_entrant"
     assert list(Ballot.objects.values_list("pk", flat=True)) == [ballot.pk]
     assert PaperEntry.objects.get(pk=entry.pk).state == "open"
+
+
+def test_discarding_entry_a_keeps_the_finished_entry_b_and_its_ballots(paper_session):
+    second_member = make_member(paper_session.org, "committee", "kiemphieu2")
+    third_member = make_member(paper_session.org, "committee", "kiemphieu3")
+    ballots = [("high", "low", "medium"), ("low", "low", "blank"), ("high", "high", "high")]
+    wrong_a = _enter(paper_session, paper_session.committee, "A", ballots[:2])
+    b = _enter(paper_session, second_member, "B", ballots)
+    assert entries_disagreements(paper_session.paper)
+
+    assert paper.paper_entry_discard(actor=paper_session.committee, entry=wrong_a) == 2
+
+    assert PaperEntry.objects.get(session=paper_session.paper, label="B") == b
+    assert Ballot.objects.filter(entry=b).count() == 3
+    assert not reconciled(paper_session.paper)  # B alone is never the count
+    with pytest.raises(ValidationError) as excinfo:
+        paper.paper_entry_start(actor=second_member, session=paper_session.paper, label="A")
+    assert excinfo.value.code == "same_person"  # B's entrant cannot type the A that B checks
+    _enter(paper_session, third_member, "A", ballots)
+    assert entries_disagreements(paper_session.paper) == []
+    assert reconciled(paper_session.paper)
+
+
+def test_the_discard_confirmation_says_exactly_what_is_lost_and_what_stays(client, paper_session):
+    second_member = make_member(paper_session.org, "committee", "kiemphieu2")
+    _enter(paper_session, paper_session.committee, "A", [("high", "low", "medium")] * 2)
+    _enter(paper_session, second_member, "B", [("high", "low", "medium")] * 3)
+    client.force_login(paper_session.committee)
+    page = client.get(reverse("ballots:paper", args=[paper_session.paper.pk])).content.decode()
+    assert (
+        "Hủy lượt nhập A cùng 2 phiếu đã nhập? Lượt nhập B và 3 phiếu của nó vẫn giữ nguyên."
+        in page
+    )
+    assert (
+        "Hủy lượt nhập B cùng 3 phiếu đã nhập? Lượt nhập A và 2 phiếu của nó vẫn giữ nguyên."
+        in page
+    )
+
+    response = client.post(reverse("ballots:paper_discard", args=[paper_session.paper.pk, "A"]))
+    assert response.status_code == 302
+    assert list(PaperEntry.objects.values_list("label", flat=True)) == ["B"]
+    page = client.get(response["Location"]).content.decode()
+    assert "Đã hủy lượt nhập A cùng 2 phiếu." in page
+    assert "Lượt nhập A đã bị hủy; lượt nhập B được giữ lại" in page
