@@ -80,7 +80,7 @@ class _Row:
 
 def parse_tally_file(filename: str, data: bytes, *, procedure: str, collected: int) -> TallyFile:
     """Every row's counts, checked against the number of ballots collected."""
-    start, table, problems = read_table(filename, data)
+    start, table, problems = read_table(filename, data, is_header=_is_header)
     if problems:
         return TallyFile(problems=problems)
     columns, missing = _locate_columns(table[start], procedure)
@@ -99,6 +99,11 @@ def parse_tally_file(filename: str, data: bytes, *, procedure: str, collected: i
     if not result.rows and not result.problems:
         result.problems.append(ImportProblem(_("the file has a header but no candidates.")))
     return result
+
+
+def _is_header(row: list[str]) -> bool:
+    """The row naming the columns (title rows above it are skipped): it has a name column."""
+    return any(normalize_header(cell) in COLUMNS["name"] for cell in row)
 
 
 def _locate_columns(header: list[str], procedure: str) -> tuple[_Columns, list[str]]:
