@@ -2,20 +2,33 @@
 
 The import form, the `import_tally` command and the file reader (tally_file.py) all call
 `tally_import_problems`: the figures (collected ≤ issued ≤ summoned, a summoned count where the
-regime divides by it) and each row of the file (no count above the ballots collected, and the
-levels with the invalid lines adding up to them). The tally sheet typed in for a session's own
-paper ballots is checked by `paper.tally_problems`.
+regime divides by it) and each row of the file (a name and position that fit the model, no count
+above the ballots collected, and the levels with the invalid lines adding up to them). Every count
+typed or read, here and in the tally sheet typed in for a session's own paper ballots (checked by
+`paper.tally_problems`), is read by `parse_count` or held to `count_validator`: at most MAX_COUNT.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from sessions.models import Candidate, Official
 from sessions.regimes import needs_summoned
+
+# The counts and figures are PositiveIntegerField: a PostgreSQL integer, at most 2³¹ − 1. SQLite
+# would store more, so the bound is checked here, the same on both databases, before any save.
+MAX_COUNT = 2**31 - 1
+MAX_NAME = Official._meta.get_field("full_name").max_length
+MAX_POSITION = min(
+    Candidate._meta.get_field("position").max_length,
+    Official._meta.get_field("positions").max_length,
+)
 
 MSG_COLLECTED_ABOVE_ISSUED = gettext_noop("More ballots collected than issued.")
 MSG_ISSUED_ABOVE_SUMMONED = gettext_noop("More ballots issued than people summoned.")
@@ -29,6 +42,29 @@ MSG_SUM_ABOVE_COLLECTED = gettext_noop(
 MSG_SUM_NOT_COLLECTED = gettext_noop(
     "the levels and invalid lines add up to %(total)d, not the %(collected)d ballots collected."
 )
+MSG_NOT_A_COUNT = gettext_noop("“%(value)s” is not a whole number.")
+MSG_NEGATIVE = gettext_noop("a count cannot be negative.")
+MSG_TOO_LARGE = gettext_noop("Too large: at most %(limit_value)s.")
+MSG_TOO_LONG = gettext_noop("longer than %(max)d characters.")
+
+# For form fields holding a count or a figure.
+count_validator = MaxValueValidator(MAX_COUNT, message=gettext_lazy(MSG_TOO_LARGE))
+
+
+def parse_count(text: str) -> tuple[int | None, str]:
+    """A count typed or read from a cell, or None and why not.
+
+    ASCII digits only: "²".isdigit() is true but int() refuses it, and int() would take "١٢".
+    The length is checked before int(), which refuses more than 4300 digits with an error.
+    """
+    text = text.replace(" ", "")
+    if not re.fullmatch(r"-?[0-9]+", text):
+        return None, _(MSG_NOT_A_COUNT) % {"value": text[:50]}
+    if text.startswith("-"):
+        return None, _(MSG_NEGATIVE)
+    if len(text.lstrip("0")) > len(str(MAX_COUNT)) or int(text) > MAX_COUNT:
+        return None, _(MSG_TOO_LARGE) % {"limit_value": MAX_COUNT}
+    return int(text), ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +74,8 @@ class RowCounts:
     line: int
     counts: Mapping[str, int | None]  # level → count; None where the cell could not be read
     invalid: int | None  # None when the column is absent or empty (or unreadable)
+    full_name: str = ""
+    position: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,16 +99,35 @@ def tally_import_problems(
     problems = _figure_problems(
         regime=regime, collected=collected, issued=issued, summoned=summoned
     )
-    if collected is not None:
-        for row in rows:
+    for row in rows:
+        problems.extend(_text_problems(row))
+        if collected is not None and collected <= MAX_COUNT:
             problems.extend(_row_problems(row, collected))
     return problems
+
+
+def _text_problems(row: RowCounts) -> list[TallyProblem]:
+    """A name or position longer than the model stores (PostgreSQL would refuse it, SQLite not)."""
+    return [
+        TallyProblem(column, _(MSG_TOO_LONG) % {"max": limit}, row.line)
+        for column, text, limit in (
+            ("name", row.full_name, MAX_NAME),
+            ("position", row.position, MAX_POSITION),
+        )
+        if len(text) > limit
+    ]
 
 
 def _figure_problems(
     *, regime: str, collected: int | None, issued: int | None, summoned: int | None
 ) -> list[TallyProblem]:
-    problems = []
+    problems = [
+        TallyProblem(name, _(MSG_TOO_LARGE) % {"limit_value": MAX_COUNT})
+        for name, value in (("collected", collected), ("issued", issued), ("summoned", summoned))
+        if value is not None and value > MAX_COUNT
+    ]
+    if problems:
+        return problems
     if collected is not None and issued is not None and collected > issued:
         problems.append(TallyProblem("collected", _(MSG_COLLECTED_ABOVE_ISSUED)))
     if issued is not None and summoned is not None and issued > summoned:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from sessions.imports import ImportProblem, normalize_header, read_table
 
 from .paper import TallyRow
-from .tally_checks import RowCounts, tally_import_problems
+from .tally_checks import RowCounts, parse_count, tally_import_problems
 
 # Accepted header names (normalized: lower case, no diacritics) → our column keys.
 COLUMNS = {
@@ -153,32 +153,25 @@ def _read_row(
     row: list[str], line: int, columns: _Columns, procedure: str, problems: list[ImportProblem]
 ) -> _Row:
     def count(column: str) -> int | None:
-        value, problem = _read_count(columns.cell(row, column))
+        value, problem = parse_count(columns.cell(row, column))
         if problem:
             problems.append(ImportProblem(problem, row=line, column=columns.label(column)))
         return value
 
     counts = {level: count(level) for level in LEVEL_COLUMNS[procedure]}
     invalid = count("invalid") if columns.cell(row, "invalid") else None
+    # The order only sorts the rows (a small integer in the model): a huge one sorts last.
     order_text = columns.cell(row, "order").rstrip(".")
+    order = int(order_text) if re.fullmatch(r"[0-9]{1,9}", order_text) else None
+    full_name, position = columns.cell(row, "name"), columns.cell(row, "position")
     return _Row(
-        counts=RowCounts(line=line, counts=counts, invalid=invalid),
-        order=int(order_text) if re.fullmatch(r"[0-9]+", order_text) else None,
-        full_name=columns.cell(row, "name"),
-        position=columns.cell(row, "position"),
+        counts=RowCounts(
+            line=line, counts=counts, invalid=invalid, full_name=full_name, position=position
+        ),
+        order=order,
+        full_name=full_name,
+        position=position,
     )
-
-
-def _read_count(text: str) -> tuple[int | None, str]:
-    """A cell as a count, or None and why not."""
-    text = text.replace(" ", "")
-    # ASCII digits only: "²".isdigit() is true but int() refuses it, and so is "--5".
-    if not re.fullmatch(r"-?[0-9]+", text):
-        return None, _("“%(value)s” is not a whole number.") % {"value": text}
-    value = int(text)
-    if value < 0:
-        return None, _("a count cannot be negative.")
-    return value, ""
 
 
 def _tally_row(row: _Row) -> TallyRow:

@@ -14,19 +14,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ballots.paper import system_user, tally_import
-from ballots.tally_checks import tally_import_problems
+from ballots.tally_checks import parse_count, tally_import_problems
 from ballots.tally_file import parse_tally_file
 from sessions.models import Organization
 from sessions.regimes import PROCEDURES, REGIMES
 
 
 def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise CommandError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise CommandError(f"a count cannot be negative: {value}")
+    """A figure read as the file's counts are (tally_checks.parse_count)."""
+    value, problem = parse_count(text)
+    if value is None:
+        raise CommandError(problem)
     return value
 
 
@@ -64,6 +62,10 @@ class Command(BaseCommand):
                 self.stderr.write(f"{path.name}: {problem}")
             raise CommandError("nothing imported")
         name = options["organization"] or "Kết quả nhập từ tệp"
+        try:
+            Organization._meta.get_field("name").run_validators(name)
+        except ValidationError as exc:
+            raise CommandError("--organization: " + " ".join(exc.messages)) from exc
         organization, _ = Organization.objects.get_or_create(
             name=name, defaults={"kind": REGIMES[options["regime"]].organization_kind}
         )
