@@ -128,15 +128,19 @@ def _read_xlsx(data: bytes) -> tuple[list[list[str]], list[ImportProblem]]:
     return [[clean_text(cell) for cell in row] for row in rows], []
 
 
-def _long_cell(rows: list[list[str]]) -> ImportProblem | None:
-    """The first cell longer than any field we store could be (a CSV is not bounded otherwise)."""
+def _long_cell(rows: list[list[str]], start: int) -> ImportProblem | None:
+    """The first cell longer than any field we store could be (a CSV is not bounded otherwise),
+    its column named by the header above it, else by its letter."""
     for number, row in enumerate(rows, start=1):
-        for column, cell in enumerate(row, start=1):
+        for index, cell in enumerate(row):
             if len(cell) > MAX_CELL_CHARS:
+                header = (
+                    rows[start][index] if number > start + 1 and index < len(rows[start]) else ""
+                )
                 return ImportProblem(
                     _("the cell holds more than %(max)d characters.") % {"max": MAX_CELL_CHARS},
                     row=number,
-                    column=get_column_letter(column),
+                    column=header or get_column_letter(index + 1),
                 )
     return None
 
@@ -161,14 +165,14 @@ def read_table(
     if problems:
         return 0, [], problems
     rows = [[clean_text(c) for c in row] for row in rows]
-    long_cell = _long_cell(rows)
-    if long_cell:
-        return 0, [], [long_cell]
     filled = [index for index, row in enumerate(rows) if any(row)]
     if not filled:
         return 0, [], [ImportProblem(_("the file is empty."))]
     candidates = filled[:MAX_TITLE_ROWS] if is_header else []
     start = next((index for index in candidates if is_header(rows[index])), filled[0])
+    long_cell = _long_cell(rows, start)
+    if long_cell:
+        return 0, [], [long_cell]
     return start, rows, []
 
 
