@@ -20,7 +20,8 @@ from sessions.xlsx import MAX_CELL_CHARS, MAX_COLUMNS
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.spreadsheetml.sheet.main+xml"/>'
@@ -193,7 +194,7 @@ def test_the_voter_import_page_refuses_the_bomb_and_stores_nothing(client, cast,
     assert response.status_code == 200
     assert "10 MB" in response.content.decode()
     assert (Voter.objects.count(), AuditEvent.objects.count()) == before
-    assert not any(key.startswith("voters_import") for key in client.session.keys())
+    assert not any(key.startswith("voter-import") for key, _v in client.session.items())
 
 
 def test_the_tally_import_page_refuses_the_bomb_and_creates_nothing(client, cast, bomb):
