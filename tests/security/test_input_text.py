@@ -6,10 +6,13 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from sessions.imports import VoterRow
 from sessions.models import AuditEvent, Voter
+from sessions.services import voters_import
 from tests.built_once import built_once
 from tests.factories import build_cast, make_user, open_session
 
@@ -97,3 +100,17 @@ def test_a_password_is_checked_as_typed_not_normalized(db):
     client = Client()
     signed_in = client.post(reverse("login"), {"username": "thuky_nfd2", "password": NFD})
     assert signed_in.status_code == 302
+
+
+def test_an_import_finds_a_name_stored_decomposed_before_input_was_normalized(draft):
+    session = draft.session
+    Voter.objects.create(session=session, number=99, full_name=NFD, unit="Xã A")
+    before = session.voters.count()
+    with pytest.raises(ValidationError):
+        voters_import(
+            actor=draft.secretariat,
+            session=session,
+            rows=[VoterRow(line=2, full_name=NFC, unit="Xã A")],
+            replace=False,
+        )
+    assert session.voters.count() == before
