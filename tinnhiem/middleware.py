@@ -35,7 +35,7 @@ class DefaultLanguageMiddleware:
 
 
 class InputTextMiddleware:
-    """Text from the browser reaches every view as NFC and without NUL characters.
+    """Text from the browser reaches every view in NFC, without NUL or other control characters.
 
     The one place for both rules, because views in all three apps read request parameters
     outside any form (the voter search `q`, the results `sort`, the desk's search), and a rule
@@ -43,8 +43,9 @@ class InputTextMiddleware:
     NUL in any string (a 500 where SQLite went on), so a request carrying one in its path, query,
     form fields, cookies or headers is refused whole with a 400, before a session is loaded; no
     person types a NUL. Query and form values are put in NFC, so a name typed on a keyboard that
-    sends decomposed Vietnamese (NFD) is stored and compared as the same name. Passwords are left
-    as typed: they are compared as hashes of what was set. Files are read by the imports, which
+    sends decomposed Vietnamese (NFD) is stored and compared as the same name, and other control
+    characters than tab and line breaks become spaces. Passwords are left as typed: they are
+    compared as hashes of what was set. Files are read by the imports, which
     clean each cell the same way (sessions.imports.clean_text).
 
     Listed after VoterBodyLimitMiddleware, which refuses a large body before anyone reads it.
@@ -58,9 +59,9 @@ class InputTextMiddleware:
             response = render(request, "400.html", status=400)
             patch_cache_control(response, no_store=True)
             return response
-        request.GET = _nfc(request.GET)
+        request.GET = _cleaned(request.GET)
         if request.method == "POST":
-            request.POST = _nfc(request.POST)
+            request.POST = _cleaned(request.POST)
         return self.get_response(request)
 
 
@@ -74,20 +75,26 @@ def _carries_nul(request: HttpRequest) -> bool:
     return any("\x00" in text for text in texts if isinstance(text, str))
 
 
-def _nfc(data: QueryDict) -> QueryDict:
-    """`data` with every key and value (but passwords) in NFC; `data` itself when it already is."""
+# Other control characters than tab and line breaks are invisible, break the XLSX and PDF
+# documents made from the text, and come only from pasting: they become spaces.
+_CONTROLS = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)], " ")
 
-    def nfc(text: str) -> str:
-        return unicodedata.normalize("NFC", text)
+
+def _cleaned(data: QueryDict) -> QueryDict:
+    """`data` with every key and value (but passwords) in NFC without control characters;
+    `data` itself when it already is."""
+
+    def clean(text: str) -> str:
+        return unicodedata.normalize("NFC", text.translate(_CONTROLS))
 
     lists = [
-        (nfc(key), values if "password" in key else [nfc(value) for value in values])
+        (clean(key), values if "password" in key else [clean(value) for value in values])
         for key, values in data.lists()
     ]
     if lists == list(data.lists()):
         return data
-    normalized = QueryDict(mutable=True, encoding=data.encoding)
+    cleaned = QueryDict(mutable=True, encoding=data.encoding)
     for key, values in lists:
-        normalized.setlistdefault(key, []).extend(values)
-    normalized._mutable = False
-    return normalized
+        cleaned.setlistdefault(key, []).extend(values)
+    cleaned._mutable = False
+    return cleaned

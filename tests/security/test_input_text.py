@@ -114,3 +114,10 @@ def test_an_import_finds_a_name_stored_decomposed_before_input_was_normalized(dr
             replace=False,
         )
     assert session.voters.count() == before
+
+
+def test_a_control_character_pasted_into_a_name_is_stored_as_a_space(draft):
+    session = draft.session
+    client = _signed_in(draft)
+    client.post(reverse("votesessions:voters", args=[session.pk]), {"full_name": "Lê\x1bVăn\x85Ba"})
+    assert session.voters.filter(full_name="Lê Văn Ba").exists()
