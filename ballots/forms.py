@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .services import MAX_CODES
-from .tally_checks import read_count, tally_import_problems
+from .tally_checks import count_validator, parse_count, tally_import_problems
 
 
 class GenerateCodesForm(forms.Form):
@@ -103,9 +103,12 @@ class FiguresForm(forms.Form):
         label=_("Present"),
         min_value=0,
         required=False,
+        validators=[count_validator],
         help_text=_("Leave empty when people were checked in at the desk here."),
     )
-    issued = forms.IntegerField(label=_("Ballots issued"), min_value=0)
+    issued = forms.IntegerField(
+        label=_("Ballots issued"), min_value=0, validators=[count_validator]
+    )
     explanation = forms.CharField(
         label=_("Explanation"),
         max_length=500,
@@ -122,13 +125,20 @@ class FiguresForm(forms.Form):
 class TallyForm(forms.Form):
     """A whole tally sheet: figures, then one row of counts per candidate."""
 
-    present = forms.IntegerField(label=_("Present"), min_value=0, required=False)
-    issued = forms.IntegerField(label=_("Ballots issued"), min_value=0, required=False)
-    collected = forms.IntegerField(label=_("Ballots collected"), min_value=0)
+    present = forms.IntegerField(
+        label=_("Present"), min_value=0, required=False, validators=[count_validator]
+    )
+    issued = forms.IntegerField(
+        label=_("Ballots issued"), min_value=0, required=False, validators=[count_validator]
+    )
+    collected = forms.IntegerField(
+        label=_("Ballots collected"), min_value=0, validators=[count_validator]
+    )
     whole_invalid = forms.IntegerField(
         label=_("Whole ballots invalid"),
         min_value=0,
         initial=0,
+        validators=[count_validator],
         help_text=_("Not issued by the committee (wrong form, no seal); still collected."),
     )
     explanation = forms.CharField(
@@ -148,6 +158,7 @@ class TallyForm(forms.Form):
                     label=f"{candidate.official.full_name}: {label}",
                     min_value=0,
                     initial=0,
+                    validators=[count_validator],
                     widget=forms.NumberInput(attrs={"class": "form-control tally-count"}),
                 )
 
@@ -174,7 +185,7 @@ class CountField(forms.Field):
         text = str(value).strip() if value is not None else ""
         if not text:
             return None
-        count, problem = read_count(text)
+        count, problem = parse_count(text)
         if problem:
             raise forms.ValidationError(problem, code="count")
         return count

@@ -2,9 +2,10 @@
 
 The import form, the `import_tally` command and the file reader (tally_file.py) all call
 `tally_import_problems`: the figures (collected ≤ issued ≤ summoned, a summoned count where the
-regime divides by it) and each row of the file (no count above the ballots collected, and the
-levels with the invalid lines adding up to them). The tally sheet typed in for a session's own
-paper ballots is checked by `paper.tally_problems`.
+regime divides by it) and each row of the file (a name and position that fit the model, no count
+above the ballots collected, and the levels with the invalid lines adding up to them). Every count
+typed or read, here and in the tally sheet typed in for a session's own paper ballots (checked by
+`paper.tally_problems`), is read by `parse_count` or held to `count_validator`: at most MAX_COUNT.
 """
 
 from __future__ import annotations
@@ -13,22 +14,26 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from sessions.models import Candidate, Official
 from sessions.regimes import needs_summoned
 
-# A figure or a cell above this is a typing slip (no body votes with a million ballots), and
-# would not fit the database's integer columns if it were far larger.
-MAX_COUNT = 1_000_000
+# The counts and figures are PositiveIntegerField: a PostgreSQL integer, at most 2³¹ − 1. SQLite
+# would store more, so the bound is checked here, the same on both databases, before any save.
+MAX_COUNT = 2**31 - 1
+MAX_NAME = Official._meta.get_field("full_name").max_length
+MAX_POSITION = min(
+    Candidate._meta.get_field("position").max_length,
+    Official._meta.get_field("positions").max_length,
+)
 
-MSG_NOT_A_COUNT = gettext_noop("“%(value)s” is not a whole number.")
-MSG_NEGATIVE = gettext_noop("a count cannot be negative.")
-MSG_TOO_LARGE = gettext_noop("%(value)s is more than %(max)s: is it the right figure?")
-MSG_NOBODY_SUMMONED = gettext_noop("At least one person is summoned.")
 MSG_COLLECTED_ABOVE_ISSUED = gettext_noop("More ballots collected than issued.")
 MSG_ISSUED_ABOVE_SUMMONED = gettext_noop("More ballots issued than people summoned.")
 MSG_SUMMONED_REQUIRED = gettext_noop("Required for Resolution 85: it is the denominator.")
+MSG_NO_ONE_SUMMONED = gettext_noop("At least one person is summoned.")
 MSG_COUNT_ABOVE_COLLECTED = gettext_noop(
     "%(value)d is more than the %(collected)d ballots collected."
 )
@@ -38,6 +43,29 @@ MSG_SUM_ABOVE_COLLECTED = gettext_noop(
 MSG_SUM_NOT_COLLECTED = gettext_noop(
     "the levels and invalid lines add up to %(total)d, not the %(collected)d ballots collected."
 )
+MSG_NOT_A_COUNT = gettext_noop("“%(value)s” is not a whole number.")
+MSG_NEGATIVE = gettext_noop("a count cannot be negative.")
+MSG_TOO_LARGE = gettext_noop("Too large: at most %(limit_value)s.")
+MSG_TOO_LONG = gettext_noop("longer than %(max)d characters.")
+
+# For form fields holding a count or a figure.
+count_validator = MaxValueValidator(MAX_COUNT, message=gettext_lazy(MSG_TOO_LARGE))
+
+
+def parse_count(text: str) -> tuple[int | None, str]:
+    """A count typed or read from a cell, or None and why not.
+
+    ASCII digits only: "²".isdigit() is true but int() refuses it, and int() would take "١٢".
+    The length is checked before int(), which refuses more than 4300 digits with an error.
+    """
+    text = text.replace(" ", "")
+    if not re.fullmatch(r"-?[0-9]+", text):
+        return None, _(MSG_NOT_A_COUNT) % {"value": text[:50]}
+    if text.startswith("-"):
+        return None, _(MSG_NEGATIVE)
+    if len(text.lstrip("0")) > len(str(MAX_COUNT)) or int(text) > MAX_COUNT:
+        return None, _(MSG_TOO_LARGE) % {"limit_value": MAX_COUNT}
+    return int(text), ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +75,8 @@ class RowCounts:
     line: int
     counts: Mapping[str, int | None]  # level → count; None where the cell could not be read
     invalid: int | None  # None when the column is absent or empty (or unreadable)
+    full_name: str = ""
+    position: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,38 +86,6 @@ class TallyProblem:
     field: str
     message: str
     line: int | None = None
-
-
-def read_count(text: str) -> tuple[int | None, str]:
-    """A figure or a cell as typed (form, command line or file) → the count, or None and why not.
-
-    ASCII digits only: "²".isdigit() is true but int() refuses it, "٣" and "1_0" int() takes
-    but nobody types on a tally sheet; and nothing above MAX_COUNT.
-    """
-    text = text.replace(" ", "")
-    if not re.fullmatch(r"-?[0-9]+", text):
-        return None, _(MSG_NOT_A_COUNT) % {"value": text}
-    if text.startswith("-"):
-        return None, _(MSG_NEGATIVE)
-    if len(text.lstrip("0")) > len(str(MAX_COUNT)) or int(text) > MAX_COUNT:
-        return None, _(MSG_TOO_LARGE) % {"value": text.lstrip("0"), "max": MAX_COUNT}
-    return int(text), ""
-
-
-def read_figures(
-    texts: Mapping[str, str | None],
-) -> tuple[dict[str, int | None], list[TallyProblem]]:
-    """The figures of an import as typed (None: not given) → counts, and a problem per bad one."""
-    figures: dict[str, int | None] = {}
-    problems = []
-    for name, text in texts.items():
-        figures[name] = None
-        if text is None or text == "":
-            continue
-        figures[name], problem = read_count(text)
-        if problem:
-            problems.append(TallyProblem(name, problem))
-    return figures, problems
 
 
 def tally_import_problems(
@@ -102,23 +100,42 @@ def tally_import_problems(
     problems = _figure_problems(
         regime=regime, collected=collected, issued=issued, summoned=summoned
     )
-    if collected is not None:
-        for row in rows:
+    for row in rows:
+        problems.extend(_text_problems(row))
+        if collected is not None and collected <= MAX_COUNT:
             problems.extend(_row_problems(row, collected))
     return problems
+
+
+def _text_problems(row: RowCounts) -> list[TallyProblem]:
+    """A name or position longer than the model stores (PostgreSQL would refuse it, SQLite not)."""
+    return [
+        TallyProblem(column, _(MSG_TOO_LONG) % {"max": limit}, row.line)
+        for column, text, limit in (
+            ("name", row.full_name, MAX_NAME),
+            ("position", row.position, MAX_POSITION),
+        )
+        if len(text) > limit
+    ]
 
 
 def _figure_problems(
     *, regime: str, collected: int | None, issued: int | None, summoned: int | None
 ) -> list[TallyProblem]:
-    problems = []
-    if summoned == 0:
-        problems.append(TallyProblem("summoned", _(MSG_NOBODY_SUMMONED)))
+    problems = [
+        TallyProblem(name, _(MSG_TOO_LARGE) % {"limit_value": MAX_COUNT})
+        for name, value in (("collected", collected), ("issued", issued), ("summoned", summoned))
+        if value is not None and value > MAX_COUNT
+    ]
+    if problems:
+        return problems
     if collected is not None and issued is not None and collected > issued:
         problems.append(TallyProblem("collected", _(MSG_COLLECTED_ABOVE_ISSUED)))
     if issued is not None and summoned is not None and issued > summoned:
         problems.append(TallyProblem("issued", _(MSG_ISSUED_ABOVE_SUMMONED)))
-    if needs_summoned(regime) and summoned is None:
+    if summoned is not None and summoned < 1:
+        problems.append(TallyProblem("summoned", _(MSG_NO_ONE_SUMMONED)))
+    elif needs_summoned(regime) and summoned is None:
         problems.append(TallyProblem("summoned", _(MSG_SUMMONED_REQUIRED)))
     return problems
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from sessions.imports import ImportProblem, normalize_header, read_table
 
 from .paper import TallyRow
-from .tally_checks import RowCounts, read_count, tally_import_problems
+from .tally_checks import RowCounts, parse_count, tally_import_problems
 
 # Accepted header names (normalized: lower case, no diacritics) → our column keys.
 COLUMNS = {
@@ -80,7 +80,7 @@ class _Row:
 
 def parse_tally_file(filename: str, data: bytes, *, procedure: str, collected: int) -> TallyFile:
     """Every row's counts, checked against the number of ballots collected."""
-    start, table, problems = read_table(filename, data)
+    start, table, problems = read_table(filename, data, is_header=_is_header)
     if problems:
         return TallyFile(problems=problems)
     columns, missing = _locate_columns(table[start], procedure)
@@ -99,6 +99,11 @@ def parse_tally_file(filename: str, data: bytes, *, procedure: str, collected: i
     if not result.rows and not result.problems:
         result.problems.append(ImportProblem(_("the file has a header but no candidates.")))
     return result
+
+
+def _is_header(row: list[str]) -> bool:
+    """The row naming the columns (title rows above it are skipped): it has a name column."""
+    return any(normalize_header(cell) in COLUMNS["name"] for cell in row)
 
 
 def _locate_columns(header: list[str], procedure: str) -> tuple[_Columns, list[str]]:
@@ -148,19 +153,24 @@ def _read_row(
     row: list[str], line: int, columns: _Columns, procedure: str, problems: list[ImportProblem]
 ) -> _Row:
     def count(column: str) -> int | None:
-        value, problem = read_count(columns.cell(row, column))
+        value, problem = parse_count(columns.cell(row, column))
         if problem:
             problems.append(ImportProblem(problem, row=line, column=columns.label(column)))
         return value
 
     counts = {level: count(level) for level in LEVEL_COLUMNS[procedure]}
     invalid = count("invalid") if columns.cell(row, "invalid") else None
+    # The order only sorts the rows (a small integer in the model): a huge one sorts last.
     order_text = columns.cell(row, "order").rstrip(".")
+    order = int(order_text) if re.fullmatch(r"[0-9]{1,9}", order_text) else None
+    full_name, position = columns.cell(row, "name"), columns.cell(row, "position")
     return _Row(
-        counts=RowCounts(line=line, counts=counts, invalid=invalid),
-        order=int(order_text) if re.fullmatch(r"[0-9]+", order_text) else None,
-        full_name=columns.cell(row, "name"),
-        position=columns.cell(row, "position"),
+        counts=RowCounts(
+            line=line, counts=counts, invalid=invalid, full_name=full_name, position=position
+        ),
+        order=order,
+        full_name=full_name,
+        position=position,
     )
 
 

@@ -9,12 +9,17 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+
+from .xlsx import MAX_CELL_CHARS, SheetRefused, read_first_sheet
 
 MAX_ROWS = 5000
+# How far down a header row is looked for, past title rows and blank lines.
+MAX_TITLE_ROWS = 10
 
 # Accepted header names, compared after normalization (see _normalize_header).
 NAME_HEADERS = {"ho va ten", "ho ten", "ten", "full name", "name", "ho va ten dai bieu"}
@@ -66,13 +71,22 @@ class ImportResult:
         return not self.problems and bool(self.rows)
 
 
+# Control characters become spaces: PostgreSQL refuses a NUL in any text, and Excel writes one
+# (escaped as _x0000_, which openpyxl decodes) where a cell was pasted from elsewhere.
+_CONTROLS = dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0)], " ")
+
+
 def clean_text(value: object) -> str:
-    """NFC-normalized text with inner whitespace collapsed (Excel cells and CSV alike)."""
+    """NFC-normalized text, control characters as spaces, inner whitespace collapsed.
+
+    Every cell of every import goes through here (Excel and CSV alike): the imports' share of
+    the rule the web requests get from tinnhiem.middleware.InputTextMiddleware.
+    """
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    return " ".join(unicodedata.normalize("NFC", str(value).translate(_CONTROLS)).split())
 
 
 def _normalize_header(value: object) -> str:
@@ -107,51 +121,69 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], list[ImportProblem]]:
 
 
 def _read_xlsx(data: bytes) -> tuple[list[list[str]], list[ImportProblem]]:
-    from openpyxl import load_workbook
+    try:
+        rows = read_first_sheet(data)
+    except SheetRefused as refusal:
+        return [], [ImportProblem(refusal.message, row=refusal.row, column=refusal.column)]
+    return [[clean_text(cell) for cell in row] for row in rows], []
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        return [], [ImportProblem(_("the file is not a valid Excel (.xlsx) workbook."))]
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for index, row in enumerate(sheet.iter_rows(values_only=True)):
-            if index > MAX_ROWS + 1:
-                break
-            rows.append([clean_text(cell) for cell in row])
-        return rows, []
-    finally:
-        workbook.close()
+
+def _long_cell(rows: list[list[str]], start: int) -> ImportProblem | None:
+    """The first cell longer than any field we store could be (a CSV is not bounded otherwise),
+    its column named by the header above it, else by its letter."""
+    for number, row in enumerate(rows, start=1):
+        for index, cell in enumerate(row):
+            if len(cell) > MAX_CELL_CHARS:
+                header = (
+                    rows[start][index] if number > start + 1 and index < len(rows[start]) else ""
+                )
+                return ImportProblem(
+                    _("the cell holds more than %(max)d characters.") % {"max": MAX_CELL_CHARS},
+                    row=number,
+                    column=header or get_column_letter(index + 1),
+                )
+    return None
 
 
 normalize_header = _normalize_header
 
 
-def read_table(filename: str, data: bytes) -> tuple[int, list[list[str]], list[ImportProblem]]:
-    """A CSV or XLSX file as rows of text, and the index of its header row (blank rows skipped).
+def read_table(
+    filename: str, data: bytes, *, is_header: Callable[[list[str]], bool] | None = None
+) -> tuple[int, list[list[str]], list[ImportProblem]]:
+    """A CSV or XLSX file as rows of text, and the index of its header row.
 
-    Shared by every import: the problems say why a file cannot be read at all.
+    The header is the first row `is_header` recognizes among the first MAX_TITLE_ROWS non-blank
+    rows, so title rows above it ("DANH SÁCH TRIỆU TẬP…", a date, a blank line) are skipped;
+    without one, the first non-blank row. Shared by every import: the problems say why a file
+    cannot be read at all.
     """
     if not data.strip():
         return 0, [], [ImportProblem(_("the file is empty."))]
     is_xlsx = data[:2] == b"PK" or filename.lower().endswith((".xlsx", ".xlsm"))
-    raw_rows, problems = (_read_xlsx if is_xlsx else _read_csv)(data)
+    rows, problems = (_read_xlsx if is_xlsx else _read_csv)(data)
     if problems:
         return 0, [], problems
-    # Skip blank lines before the header (title rows in Excel are common).
-    start = 0
-    while start < len(raw_rows) and not any(clean_text(c) for c in raw_rows[start]):
-        start += 1
-    if start == len(raw_rows):
+    rows = [[clean_text(c) for c in row] for row in rows]
+    filled = [index for index, row in enumerate(rows) if any(row)]
+    if not filled:
         return 0, [], [ImportProblem(_("the file is empty."))]
-    return start, [[clean_text(c) for c in row] for row in raw_rows], []
+    candidates = filled[:MAX_TITLE_ROWS] if is_header else []
+    start = next((index for index in candidates if is_header(rows[index])), filled[0])
+    long_cell = _long_cell(rows, start)
+    if long_cell:
+        return 0, [], [long_cell]
+    return start, rows, []
+
+
+def _is_voter_header(row: list[str]) -> bool:
+    return any(_normalize_header(cell) in NAME_HEADERS for cell in row)
 
 
 def parse_voter_file(filename: str, data: bytes) -> ImportResult:
     """Parse a voter list; report every problem, each with its row and column."""
     result = ImportResult()
-    start, raw_rows, problems = read_table(filename, data)
+    start, raw_rows, problems = read_table(filename, data, is_header=_is_voter_header)
     if problems:
         result.problems.extend(problems)
         return result
@@ -164,9 +196,9 @@ def parse_voter_file(filename: str, data: bytes) -> ImportResult:
         result.problems.append(
             ImportProblem(
                 _(
-                    "no column of full names. The first row must name the columns, e.g. "
-                    "“STT, Họ và tên, Chức vụ, đơn vị” or “No, Full name, Position”; found: "
-                    "%(found)s."
+                    "no column of full names. A row above the list must name the columns, e.g. "
+                    "“STT, Họ và tên, Chức vụ, đơn vị” or “No, Full name, Position”; the first "
+                    "row holds: %(found)s."
                 )
                 % {"found": ", ".join(f"“{h}”" for h in header if h) or _("nothing")},
                 row=start + 1,

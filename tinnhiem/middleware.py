@@ -1,13 +1,15 @@
-"""Language selection: Vietnamese unless the person chose another language."""
+"""Language selection, and the text of every request (NFC, no NUL)."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class DefaultLanguageMiddleware:
@@ -30,3 +32,69 @@ class DefaultLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class InputTextMiddleware:
+    """Text from the browser reaches every view in NFC, without NUL or other control characters.
+
+    The one place for both rules, because views in all three apps read request parameters
+    outside any form (the voter search `q`, the results `sort`, the desk's search), and a rule
+    on form fields would miss those and every future field that forgot it. PostgreSQL refuses a
+    NUL in any string (a 500 where SQLite went on), so a request carrying one in its path, query,
+    form fields, cookies or headers is refused whole with a 400, before a session is loaded; no
+    person types a NUL. Query and form values are put in NFC, so a name typed on a keyboard that
+    sends decomposed Vietnamese (NFD) is stored and compared as the same name, and other control
+    characters than tab and line breaks become spaces. Passwords are left as typed: they are
+    compared as hashes of what was set. Files are read by the imports, which
+    clean each cell the same way (sessions.imports.clean_text).
+
+    Listed after VoterBodyLimitMiddleware, which refuses a large body before anyone reads it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _carries_nul(request):
+            response = render(request, "400.html", status=400)
+            patch_cache_control(response, no_store=True)
+            return response
+        request.GET = _cleaned(request.GET)
+        if request.method == "POST":
+            request.POST = _cleaned(request.POST)
+        return self.get_response(request)
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    texts = [request.path, *request.COOKIES.keys(), *request.COOKIES.values()]
+    texts += [value for key, value in request.META.items() if key.startswith("HTTP_")]
+    for data in (request.GET, request.POST if request.method == "POST" else QueryDict()):
+        for key, values in data.lists():
+            texts.append(key)
+            texts.extend(values)
+    return any("\x00" in text for text in texts if isinstance(text, str))
+
+
+# Other control characters than tab and line breaks are invisible, break the XLSX and PDF
+# documents made from the text, and come only from pasting: they become spaces.
+_CONTROLS = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)], " ")
+
+
+def _cleaned(data: QueryDict) -> QueryDict:
+    """`data` with every key and value (but passwords) in NFC without control characters;
+    `data` itself when it already is."""
+
+    def clean(text: str) -> str:
+        return unicodedata.normalize("NFC", text.translate(_CONTROLS))
+
+    lists = [
+        (clean(key), values if "password" in key else [clean(value) for value in values])
+        for key, values in data.lists()
+    ]
+    if lists == list(data.lists()):
+        return data
+    cleaned = QueryDict(mutable=True, encoding=data.encoding)
+    for key, values in lists:
+        cleaned.setlistdefault(key, []).extend(values)
+    cleaned._mutable = False
+    return cleaned

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "tinnhiem.middleware.DefaultLanguageMiddleware",
     # Before anything reads a body (CsrfViewMiddleware reads POST): voter pages refuse big ones.
     "ballots.middleware.VoterBodyLimitMiddleware",
+    # Then, before a session is loaded or a view reads a parameter: NUL refused, text in NFC.
+    "tinnhiem.middleware.InputTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -16,7 +16,7 @@ from ..models import (
     Voter,
     VotingSession,
 )
-from ..selectors import rated_names, same_person
+from ..selectors import normalize_name, rated_names, same_person
 from .common import (
     MSG_DUPLICATE_MEMBER,
     MSG_DUPLICATE_VOTER,
@@ -222,11 +222,15 @@ def voters_import(
     locked = _lock_draft(session)
     if replace:
         locked.voters.all().delete()
+    # Compared as the committee rule compares names (NFC, case and spacing aside), so that a
+    # row stored before input was put in NFC still matches the same name in a file.
     existing = {
-        (name.casefold(), unit.casefold()): name
+        (normalize_name(name), normalize_name(unit))
         for name, unit in locked.voters.values_list("full_name", "unit")
     }
-    clashes = [row for row in rows if (row.full_name.casefold(), row.unit.casefold()) in existing]
+    clashes = [
+        row for row in rows if (normalize_name(row.full_name), normalize_name(row.unit)) in existing
+    ]
     if clashes:
         row = clashes[0]
         raise ValidationError(

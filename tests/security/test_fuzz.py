@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import unicodedata
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -12,8 +14,10 @@ from hypothesis import strategies as st
 
 from ballots import services
 from ballots.models import Ballot, CountSheet, Mark, TallyCount, VoterCode
+from ballots.tally_checks import MAX_COUNT, parse_count
 from ballots.tally_file import parse_tally_file
 from sessions.imports import clean_text, parse_voter_file
+from sessions.models import VotingSession
 from tests.built_once import built_once
 from tests.factories import build_cast, fill_session, make_session, open_session, post_form
 
@@ -154,20 +158,130 @@ tally_field = st.one_of(
 )
 
 
-@FUZZ
-@given(
-    form=st.dictionaries(
-        tally_field, st.one_of(st.integers(-3, 12).map(str), st.text(max_size=5)), max_size=14
-    )
+# What an attacker types where a number or a name is expected: NUL, lone surrogates (sent as
+# the invalid UTF-8 a raw request can carry), huge and exotic integers, and plain noise.
+hostile_text = st.one_of(
+    st.integers(-3, 12).map(str),
+    st.sampled_from(
+        [
+            str(MAX_COUNT),
+            str(MAX_COUNT + 1),
+            str(2**63),
+            str(10**30),
+            "9" * 5000,
+            "²",
+            "١٢",
+            "\x00",
+            "1\x00",
+            "\ud800",
+            "a\udfff",
+            "1e5",
+            "",
+        ]
+    ),
+    st.text(max_size=5),
+    st.text(alphabet=st.characters(codec="utf-8", categories=["Cs", "Cc"]), max_size=4),
 )
+
+
+def _raw(pairs) -> str:
+    """URL-encoded as a hostile client sends it: a lone surrogate becomes invalid UTF-8."""
+    return "&".join(f"{_quoted(key)}={_quoted(value)}" for key, value in pairs)
+
+
+def _quoted(text: str) -> str:
+    return quote(text, safe="", errors="surrogatepass")
+
+
+@FUZZ
+@given(form=st.dictionaries(tally_field, hostile_text, max_size=14))
 def test_random_tally_forms_save_whole_or_not_at_all(tally_session, form):
     session, client = tally_session
     TallyCount.objects.filter(session=session).delete()
     CountSheet.objects.filter(session=session).delete()
-    response = client.post(reverse("ballots:tally", args=[session.pk]), form)
+    response = client.post(
+        reverse("ballots:tally", args=[session.pk]),
+        _raw(form.items()),
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code in {302, 400}
     saved = TallyCount.objects.filter(session=session).count()
     if response.status_code == 302:
         assert saved == 2 * 4 and CountSheet.objects.filter(session=session).exists()
+        assert all(0 <= n <= MAX_COUNT for n in session.tally.values_list("count", flat=True))
     else:
         assert saved == 0 and not CountSheet.objects.filter(session=session).exists()
+
+
+figure = st.sampled_from(["collected", "issued", "summoned"])
+
+
+@FUZZ
+@given(figures=st.dictionaries(figure, hostile_text, max_size=3), title=hostile_text)
+def test_random_tally_imports_create_a_whole_session_or_nothing(tally_closed, figures, title):
+    client = Client()
+    client.force_login(tally_closed.secretariat)
+    before = VotingSession.objects.count()
+    data = {
+        "organization": str(tally_closed.org.pk),
+        "title": title,
+        "date": "2026-09-14",
+        "regime": "qd96",
+        "procedure": "rating",
+        "collected": "47",
+        **figures,
+    }
+    boundary = "fuzz"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
+        for key, value in data.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="kq.csv"\r\n'
+        f"Content-Type: text/csv\r\n\r\nHọ và tên,Tín nhiệm cao,Tín nhiệm,Tín nhiệm thấp\r\n"
+        f"Hoàng Văn Thành,40,5,2\r\n--{boundary}--\r\n"
+    )
+    body = "".join(parts).encode("utf-8", errors="surrogatepass")
+    response = client.post(
+        reverse("ballots:tally_import"),
+        body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code in {200, 302, 400}
+    created = VotingSession.objects.count() - before
+    assert created == (1 if response.status_code == 302 else 0)
+    if created:
+        session = VotingSession.objects.latest("pk")
+        # No NUL, no other control character, no lone surrogate.
+        assert not {unicodedata.category(ch) for ch in session.title} & {"Cc", "Cs"}
+        # Each line's counts add up to the ballots collected (the rest of a line is invalid).
+        collected, _problem = parse_count(data["collected"])
+        assert all(0 <= n <= collected for n in session.tally.values_list("count", flat=True))
+
+
+PAGES = [
+    ("votesessions:voters", True),
+    ("votesessions:candidates", True),
+    ("votesessions:dashboard", False),
+    ("ballots:desk", True),
+    ("ballots:turnout", True),
+    ("results:page", True),
+    ("results:public_list", False),
+]
+parameter = st.one_of(st.sampled_from(["q", "sort", "page", "copies", "next"]), hostile_text)
+
+
+@FUZZ
+@given(
+    page=st.sampled_from(PAGES),
+    query=st.lists(st.tuples(parameter, hostile_text), max_size=4),
+    public_id=hostile_text,
+)
+def test_random_query_parameters_never_give_a_500(voting, page, query, public_id):
+    client = Client()
+    client.force_login(voting.secretariat)
+    name, takes_pk = page
+    url = reverse(name, args=[voting.session.pk] if takes_pk else [])
+    assert client.get(f"{url}?{_raw(query)}").status_code < 500
+    public = f"/public/{_quoted(public_id)}/"
+    assert client.get(f"{public}?{_raw(query)}").status_code < 500

@@ -14,10 +14,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ballots.paper import system_user, tally_import
-from ballots.tally_checks import read_figures, tally_import_problems
+from ballots.tally_checks import parse_count, tally_import_problems
 from ballots.tally_file import parse_tally_file
 from sessions.models import Organization
 from sessions.regimes import PROCEDURES, REGIMES
+
+
+def _count(text: str) -> int:
+    """A figure read as the file's counts are (tally_checks.parse_count)."""
+    value, problem = parse_count(text)
+    if value is None:
+        raise CommandError(problem)
+    return value
 
 
 class Command(BaseCommand):
@@ -28,10 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--title", required=True)
         parser.add_argument("--regime", required=True, choices=list(REGIMES))
         parser.add_argument("--procedure", default="rating", choices=list(PROCEDURES))
-        # Read as text and checked by tally_checks, as the browser form does: the same messages.
-        parser.add_argument("--collected", required=True, help="ballots collected")
-        parser.add_argument("--issued", help="ballots issued")
-        parser.add_argument("--summoned", help="people summoned (nq85: members)")
+        parser.add_argument("--collected", required=True, type=_count, help="ballots collected")
+        parser.add_argument("--issued", type=_count, help="ballots issued")
+        parser.add_argument("--summoned", type=_count, help="people summoned (nq85: members)")
         parser.add_argument("--organization", default="", help="organization name")
         parser.add_argument("--date", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
         parser.add_argument("--place", default="")
@@ -40,15 +47,11 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        figures, problems = read_figures(
-            {name: options[name] for name in ("collected", "issued", "summoned")}
+        collected, issued = options["collected"], options["issued"]
+        summoned = options["summoned"]
+        problems = tally_import_problems(
+            regime=options["regime"], collected=collected, issued=issued, summoned=summoned
         )
-        collected, issued = figures["collected"], figures["issued"]
-        summoned = figures["summoned"]
-        if not problems:
-            problems = tally_import_problems(
-                regime=options["regime"], collected=collected, issued=issued, summoned=summoned
-            )
         if problems:
             raise CommandError(" ".join(f"--{p.field}: {p.message}" for p in problems))
         parsed = parse_tally_file(
@@ -59,6 +62,10 @@ class Command(BaseCommand):
                 self.stderr.write(f"{path.name}: {problem}")
             raise CommandError("nothing imported")
         name = options["organization"] or "Kết quả nhập từ tệp"
+        try:
+            Organization._meta.get_field("name").run_validators(name)
+        except ValidationError as exc:
+            raise CommandError("--organization: " + " ".join(exc.messages)) from exc
         organization, _ = Organization.objects.get_or_create(
             name=name, defaults={"kind": REGIMES[options["regime"]].organization_kind}
         )
