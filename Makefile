@@ -33,9 +33,7 @@ run: install
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo
-	@echo ""
-	@echo "  tinnhiem is running: open http://$(HOST):$(PORT)/ and sign in with a demo account above."
-	@echo ""
+	@# gunicorn.conf.py's when_ready prints where to go once the server listens.
 	@test -s var/secret_key || (umask 077; $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key)
 	DEBUG=false SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS=$${ALLOWED_HOSTS:-$(HOST),localhost,127.0.0.1} \
 		$(VENV)/bin/gunicorn tinnhiem.wsgi -c gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -

@@ -7,3 +7,19 @@ docs/deployment.md for the reverse proxy's part.
 """
 
 logger_class = "tinnhiem.logs.AccessLogger"
+
+
+def when_ready(server) -> None:
+    """Say where to go once gunicorn listens, not before (`make run` printed it too early).
+
+    Printed to the terminal rather than logged: it is no request, and the log filters
+    (tinnhiem.logs) have nothing to hide in it.
+    """
+    for listener in server.LISTENERS:
+        address = str(listener)
+        if address.startswith("http"):
+            print(
+                f"\n  tinnhiem is running: open {address}/ "
+                "and sign in with a demo account above.\n",
+                flush=True,
+            )

@@ -6,9 +6,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AuditEvent,
@@ -263,3 +268,27 @@ class RegistryEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class TranslatedPasswordChangeForm(AdminPasswordChangeForm):
+    """Django builds this form's help text once, at import, by joining a lazy text to a plain
+    one: it stays in whatever language was active then. Here it is built per request."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("usable_password")
+        if field is not None:
+            field.help_text = format_html(
+                '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}'
+                "</li></ul>",
+                SetUnusablePasswordMixin.usable_password_help_text,
+                _("If disabled, the current password for this user will be lost."),
+            )
+
+
+class TranslatedUserAdmin(UserAdmin):
+    change_password_form = TranslatedPasswordChangeForm
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), TranslatedUserAdmin)

@@ -51,3 +51,25 @@ def test_an_expired_staff_form_leads_home_and_an_expired_ballot_to_the_code_page
     voter = Client(enforce_csrf_checks=True)
     page = voter.post(reverse("ballots:cast"), {"code": "x"}).content.decode()
     assert f'href="{reverse("ballots:start")}"' in page
+
+
+def test_reloading_a_post_only_staff_action_shows_a_vietnamese_page_in_the_staff_layout(
+    client, cast
+):
+    client.force_login(cast.secretariat)
+    response = client.get(reverse("ballots:close", args=[cast.session.pk]))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "phải thực hiện bằng nút bấm" in page and "đã được thực hiện" in page
+    assert reverse("votesessions:dashboard") in page and "Bỏ phiếu kín" not in page
+    assert f'href="/sessions/{cast.session.pk}/"' in page
+
+
+def test_a_voter_opening_a_post_only_address_sees_the_405_page_in_the_public_layout(client, db):
+    response = client.get(reverse("ballots:cast"))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "Bỏ phiếu kín" in page and "Mở địa chỉ này không làm thay đổi gì" in page
+    assert f'href="{reverse("ballots:start")}"' in page

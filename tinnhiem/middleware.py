@@ -1,13 +1,15 @@
-"""Language selection, and the text of every request (NFC, no NUL)."""
+"""Language selection, the text of every request (NFC, no NUL), and a clear page for a 405."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -98,3 +100,35 @@ def _cleaned(data: QueryDict) -> QueryDict:
         cleaned.setlistdefault(key, []).extend(values)
     cleaned._mutable = False
     return cleaned
+
+
+SESSION_PATH = re.compile(r"^/sessions/(\d+)/")
+
+
+class MethodNotAllowedPageMiddleware:
+    """A clear page in the reader's layout for a bare 405, with the same Allow header.
+
+    `require_POST` answers a GET with an empty HttpResponseNotAllowed: what a browser shows on a
+    reload after "Close voting", or on a bookmarked action URL. The page says the action was done
+    by its button (or already done) and leads back: to the session's page for a session URL, to
+    the code page for a voter page, else home. A 405 with a body of its own is left as it is.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content:
+            return response
+        session = SESSION_PATH.match(request.path)
+        if session:
+            back = f"/sessions/{session.group(1)}/"
+        elif request.path.startswith("/b/"):
+            back = reverse("ballots:start")
+        else:
+            back = "/"
+        page = render(request, "405.html", {"back": back}, status=405)
+        if "Allow" in response.headers:
+            page["Allow"] = response["Allow"]
+        return page

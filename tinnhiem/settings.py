@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication (the page is in the reader's layout): a bare 405 becomes a clear page.
+    "tinnhiem.middleware.MethodNotAllowedPageMiddleware",
     # A certified result or document that fails its SHA-256 check: a clear 409, never a 500.
     "results.middleware.AlteredRecordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -479,7 +479,7 @@ def test_the_registry_cannot_be_edited_or_deleted_in_the_admin(client, cast):
 def test_the_demo_data_is_certified_with_a_frozen_result(client, db):
     call_command("seed_demo", stdout=io.StringIO())
     certification = Certification.objects.get()
-    assert certification.result["candidates"][2]["name"] == "Lê Minh Tiến"
+    assert certification.result["candidates"][2]["name"] == "Lê Văn C"
     assert certification.result_sha256
     session = certification.session
     response = client.get(reverse("results:api", args=[session.public_id]))

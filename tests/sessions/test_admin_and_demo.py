@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from sessions import services
-from sessions.models import AuditEvent, Membership, Organization, VotingSession
+from sessions.models import AuditEvent, Membership, Official, Organization, VotingSession
 
 
 def test_an_admin_change_to_a_draft_list_is_audited(client, cast):
@@ -76,7 +76,7 @@ def test_seed_demo_is_idempotent_and_its_printed_passwords_work(client, db):
             response = client.post(reverse("login"), {"username": username, "password": password})
             assert response.status_code == 302, line  # a wrong password re-renders the form
             client.logout()
-    veterans = VotingSession.objects.get(organization__name="Hội Cựu chiến binh tỉnh Bắc Kạn")
+    veterans = VotingSession.objects.get(organization__name="Hội Cựu chiến binh tỉnh Mẫu")
     assert veterans.voters.count() == 40
     assert veterans.candidates.filter(excluded=False).count() == 3
     # The demo session is one click away from "ready".
@@ -90,8 +90,8 @@ def test_the_demo_leader_sees_both_bodies_below_the_province(client, db):
     call_command("seed_demo", stdout=io.StringIO())
     client.post(reverse("login"), {"username": "lanhdao", "password": "tinnhiem-demo"})
     page = client.get(reverse("votesessions:dashboard")).content.decode()
-    assert "Hội Cựu chiến binh tỉnh Bắc Kạn" in page
-    assert "Hội đồng nhân dân tỉnh Bắc Kạn" in page
+    assert "Hội Cựu chiến binh tỉnh Mẫu" in page
+    assert "Hội đồng nhân dân tỉnh Mẫu" in page
 
 
 def test_the_admin_adds_voters_only_to_draft_sessions(client, cast):
@@ -132,3 +132,26 @@ def test_the_admins_bulk_delete_is_audited_outside_a_test_transaction(client, ca
     assert response.status_code == 302
     assert not cast_tx.session.voters.filter(pk__in=voters).exists()
     assert AuditEvent.objects.filter(session=cast_tx.session, action="admin_deleted").count() == 2
+
+
+REAL_PROVINCES = ["Bắc Kạn", "Hà Nội", "Hồ Chí Minh", "Thái Nguyên", "Cao Bằng", "Lạng Sơn"]
+
+
+def test_the_demo_data_names_no_real_province_and_says_it_is_sample_data_on_the_public_page(
+    client, db
+):
+    from results.models import Certification
+
+    call_command("seed_demo", stdout=io.StringIO())
+    texts = [
+        *Organization.objects.values_list("name", "document_name", "locality"),
+        *Official.objects.values_list("full_name"),
+        *VotingSession.objects.values_list("title", "place", "subject"),
+    ]
+    found = [t for row in texts for t in row for p in REAL_PROVINCES if p.lower() in t.lower()]
+    assert found == []
+    published = Certification.objects.get().session
+    page = client.get(reverse("results:public_page", args=[published.public_id]))
+    assert page.status_code == 200
+    assert "dữ liệu mẫu" in page.content.decode()
+    assert "tỉnh Mẫu" in client.get(reverse("results:public_list")).content.decode()

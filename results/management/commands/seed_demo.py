@@ -1,5 +1,10 @@
 """Demo data: a provincial veterans' association, a People's Council, and a user per role.
 
+Every body and person is fictional, and says so: "tỉnh Mẫu" is no province ("mẫu" reads
+"sample"), the candidates are the placeholder names "Nguyễn Văn A", "Trần Thị B"…, and each
+title ends with "(dữ liệu mẫu)", because the published result is on a public page and a real
+official's name next to demo low-confidence votes would harm a real person.
+
 It lives in `results` because it touches every app (dependencies point one way).
 
 Idempotent: running it again changes nothing but resets the demo passwords to those printed.
@@ -74,10 +79,10 @@ class Command(BaseCommand):
         self._published_history(orgs["hdnd"], users["kiemphieu"], users["hdnd"])
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with one of these:"))
         rows = [
-            ("thuky", "secretariat, Hội Cựu chiến binh tỉnh Bắc Kạn"),
+            ("thuky", "secretariat, Hội Cựu chiến binh tỉnh Mẫu"),
             ("kiemphieu", "counting committee of both bodies"),
-            ("lanhdao", "leader, Tỉnh ủy Bắc Kạn (sees the bodies below it)"),
-            ("hdnd", "secretariat, Hội đồng nhân dân tỉnh Bắc Kạn"),
+            ("lanhdao", "leader, Tỉnh ủy tỉnh Mẫu (sees the bodies below it)"),
+            ("hdnd", "secretariat, Hội đồng nhân dân tỉnh Mẫu"),
             ("admin", "support staff (Django admin at /admin/)"),
         ]
         for username, role in rows:
@@ -85,31 +90,31 @@ class Command(BaseCommand):
 
     def _organizations(self) -> dict[str, Organization]:
         province, _ = Organization.objects.get_or_create(
-            name="Tỉnh ủy Bắc Kạn",
+            name="Tỉnh ủy tỉnh Mẫu",
             defaults={
                 "kind": Organization.Kind.PARTY,
-                "document_name": "ĐẢNG BỘ TỈNH BẮC KẠN / TỈNH ỦY",
-                "locality": "Bắc Kạn",
+                "document_name": "ĐẢNG BỘ TỈNH MẪU / TỈNH ỦY",
+                "locality": "Mẫu",
             },
         )
         ccb, _ = Organization.objects.get_or_create(
-            name="Hội Cựu chiến binh tỉnh Bắc Kạn",
+            name="Hội Cựu chiến binh tỉnh Mẫu",
             defaults={
                 "kind": Organization.Kind.MASS,
                 "parent": province,
-                "document_name": "HỘI CCB VIỆT NAM / HỘI CCB TỈNH BẮC KẠN",
+                "document_name": "HỘI CCB VIỆT NAM / HỘI CCB TỈNH MẪU",
                 "national_heading": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                 "motto": "Độc lập - Tự do - Hạnh phúc",
-                "locality": "Bắc Kạn",
+                "locality": "Mẫu",
             },
         )
         hdnd, _ = Organization.objects.get_or_create(
-            name="Hội đồng nhân dân tỉnh Bắc Kạn",
+            name="Hội đồng nhân dân tỉnh Mẫu",
             defaults={
                 "kind": Organization.Kind.STATE,
                 "parent": province,
-                "document_name": "HỘI ĐỒNG NHÂN DÂN / TỈNH BẮC KẠN",
-                "locality": "Bắc Kạn",
+                "document_name": "HỘI ĐỒNG NHÂN DÂN / TỈNH MẪU",
+                "locality": "Mẫu",
             },
         )
         return {"province": province, "ccb": ccb, "hdnd": hdnd}
@@ -176,13 +181,13 @@ class Command(BaseCommand):
 
     def _published_history(self, organization: Organization, committee: Any, actor: Any) -> None:
         """A counted, certified and published session, for the results pages and the public."""
-        title = "Kỳ họp thứ 12 HĐND tỉnh khóa X: kết quả lấy phiếu tín nhiệm năm 2023"
+        title = "Kỳ họp thứ 12 HĐND tỉnh Mẫu: kết quả lấy phiếu tín nhiệm năm 2023 (dữ liệu mẫu)"
         if VotingSession.objects.filter(organization=organization, title=title).exists():
             return
         rows = [
-            ("Phương Thị Thanh Hà", "Chủ tịch Hội đồng nhân dân tỉnh", (38, 9, 1)),
-            ("Hà Văn Quân", "Phó Chủ tịch Hội đồng nhân dân tỉnh", (30, 15, 3)),
-            ("Lê Minh Tiến", "Chủ tịch Ủy ban nhân dân tỉnh", (19, 2, 25)),
+            ("Nguyễn Văn A", "Chủ tịch Hội đồng nhân dân tỉnh", (38, 9, 1)),
+            ("Trần Thị B", "Phó Chủ tịch Hội đồng nhân dân tỉnh", (30, 15, 3)),
+            ("Lê Văn C", "Chủ tịch Ủy ban nhân dân tỉnh", (19, 2, 25)),
         ]
         session = tally_import(
             actor=actor,
@@ -214,18 +219,21 @@ class Command(BaseCommand):
         self._session(
             organization=organization,
             actor=actor,
-            title="Hội nghị lấy phiếu tín nhiệm lãnh đạo Hội Cựu chiến binh tỉnh năm 2026",
+            title=(
+                "Hội nghị lấy phiếu tín nhiệm lãnh đạo Hội Cựu chiến binh tỉnh Mẫu năm 2026"
+                " (dữ liệu mẫu)"
+            ),
             subject="Chủ tịch, các Phó Chủ tịch Hội Cựu chiến binh tỉnh",
             date=datetime.date(2026, 12, 14),
             start_time=datetime.time(14, 0),
-            place="Hội trường Hội Cựu chiến binh tỉnh, thành phố Bắc Kạn",
+            place="Hội trường Hội Cựu chiến binh tỉnh Mẫu",
             regime=VotingSession.Regime.QD96,
             procedure=VotingSession.Procedure.RATING,
             mode=VotingSession.Mode.ELECTRONIC,
             candidates=[
-                ("Hoàng Văn Thành", "Chủ tịch Hội Cựu chiến binh tỉnh"),
-                ("Nông Đức Hải", "Phó Chủ tịch Thường trực Hội Cựu chiến binh tỉnh"),
-                ("Triệu Thị Mận", "Phó Chủ tịch Hội Cựu chiến binh tỉnh"),
+                ("Hoàng Văn D", "Chủ tịch Hội Cựu chiến binh tỉnh"),
+                ("Phạm Văn E", "Phó Chủ tịch Thường trực Hội Cựu chiến binh tỉnh"),
+                ("Vũ Thị G", "Phó Chủ tịch Hội Cựu chiến binh tỉnh"),
             ],
             committee=[
                 ("Ma Văn Kiên", "Trưởng ban Tổ chức - Kiểm tra", "head"),
@@ -246,7 +254,7 @@ class Command(BaseCommand):
         self._session(
             organization=organization,
             actor=actor,
-            title="Kỳ họp thứ 15 HĐND tỉnh khóa X: lấy phiếu tín nhiệm",
+            title="Kỳ họp thứ 15 HĐND tỉnh Mẫu: lấy phiếu tín nhiệm (dữ liệu mẫu)",
             subject="người giữ chức vụ do Hội đồng nhân dân tỉnh bầu",
             date=datetime.date(2026, 12, 8),
             start_time=datetime.time(8, 0),
@@ -255,15 +263,15 @@ class Command(BaseCommand):
             procedure=VotingSession.Procedure.RATING,
             mode=VotingSession.Mode.PAPER_TALLY,
             candidates=[
-                ("Phương Thị Thanh Hà", "Chủ tịch Hội đồng nhân dân tỉnh"),
-                ("Hà Văn Quân", "Phó Chủ tịch Hội đồng nhân dân tỉnh"),
-                ("Lê Minh Tiến", "Chủ tịch Ủy ban nhân dân tỉnh"),
-                ("Đỗ Thị Hường", "Phó Chủ tịch Ủy ban nhân dân tỉnh"),
-                ("Trần Quốc Vinh", "Trưởng ban Kinh tế - Ngân sách HĐND tỉnh"),
+                ("Nguyễn Văn A", "Chủ tịch Hội đồng nhân dân tỉnh"),
+                ("Trần Thị B", "Phó Chủ tịch Hội đồng nhân dân tỉnh"),
+                ("Lê Văn C", "Chủ tịch Ủy ban nhân dân tỉnh"),
+                ("Đỗ Thị H", "Phó Chủ tịch Ủy ban nhân dân tỉnh"),
+                ("Bùi Văn K", "Trưởng ban Kinh tế - Ngân sách HĐND tỉnh"),
             ],
             committee=[
-                ("Lý Thị Nga", "Đại biểu HĐND tỉnh, tổ Chợ Đồn", "head"),
-                ("Bế Văn Sáng", "Đại biểu HĐND tỉnh, tổ Ba Bể", "member"),
+                ("Lý Thị Nga", "Đại biểu HĐND tỉnh, tổ số 1", "head"),
+                ("Bế Văn Sáng", "Đại biểu HĐND tỉnh, tổ số 2", "member"),
             ],
             voter_count=50,
             voter_units=["Đại biểu HĐND tỉnh"],
