@@ -173,6 +173,8 @@ def session_open(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         if changed:
             messages.success(request, _("Voting is open."))
+        else:
+            messages.info(request, _("Voting was already open."))
     return redirect("ballots:desk", pk=pk)
 
 
@@ -195,6 +197,8 @@ def session_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("Voting is closed. The committee now counts the paper ballots.")
             )
+        else:
+            messages.info(request, _("Voting was already closed."))
     return redirect("votesessions:detail", pk=pk)
 
 

@@ -85,6 +85,8 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("Results published to: %(scope)s.") % {"scope": session.get_scope_display()},
             )
+        else:
+            messages.info(request, _("The results were already published."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("results:page", pk=pk)
@@ -96,6 +98,8 @@ def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if services.result_unpublish(actor=request.user, session=session):
             messages.warning(request, _("Results withdrawn from publication."))
+        else:
+            messages.info(request, _("The results were not published."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("results:page", pk=pk)

@@ -176,4 +176,6 @@ def session_draft(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("The session is a draft again; printed voter codes and ballots are void."),
             )
+        else:
+            messages.info(request, _("The session was already a draft."))
     return redirect("votesessions:detail", pk=pk)
