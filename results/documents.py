@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 
 from ballots.models import Mark
+from sessions.collation import committee_order
 from sessions.models import AuditEvent, VotingSession
 from sessions.regimes import band_name
 from sessions.selectors import AuditHead
@@ -188,7 +189,7 @@ def _render_pdf(template: str, context: dict[str, Any], language: str) -> bytes:
 def _document_context(result: SessionResult, **extra: Any) -> dict[str, Any]:
     session = result.session
     heading, motto = session.organization.heading()
-    committee = list(session.committee.order_by("role", "full_name"))
+    committee = committee_order(session.committee.all())
     return {
         "result": result,
         "session": session,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from .audit_keys import LEGACY_KEY_ID, current_key, keyring
+from .collation import committee_order
 from .models import AuditEvent, Candidate, CommitteeMember, Voter, VotingSession
 from .regimes import quorum_met, quorum_needed
 
@@ -50,7 +51,7 @@ def session_candidates(session: VotingSession) -> list[Candidate]:
 
 
 def session_committee(session: VotingSession) -> list[CommitteeMember]:
-    return list(session.committee.order_by("role", "full_name"))  # "head" sorts first
+    return committee_order(session.committee.all())
 
 
 def session_audit(session: VotingSession) -> list[AuditEvent]:
