@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -51,6 +51,8 @@ def _context(request: HttpRequest, session: VotingSession, tab: str) -> dict:
 @require_http_methods(["GET", "POST"])
 def codes_page(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk, need=Need.PREPARE)
+    if session.mode != VotingSession.Mode.ELECTRONIC:
+        raise Http404  # paper sessions have no voter codes (no tab or button leads here)
     figures = turnout(session)
     addresses = lan.phone_urls(
         request_host=request.get_host(), port=request.get_port(), scheme=request.scheme

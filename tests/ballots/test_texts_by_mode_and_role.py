@@ -82,3 +82,11 @@ def test_every_link_a_role_is_shown_on_a_counted_session_opens(client, cast, mod
         "ballots:paper" if mode == "paper_ballots" else "ballots:tally", args=[session.pk]
     )
     assert (entry in hrefs) == (who == "committee" and mode != "electronic")
+
+
+def test_the_codes_page_of_a_paper_session_is_not_found(client, cast):
+    from sessions.models import VotingSession
+
+    VotingSession.objects.filter(pk=cast.session.pk).update(mode="paper_ballots")
+    client.force_login(cast.secretariat)
+    assert client.get(reverse("ballots:codes", args=[cast.session.pk])).status_code == 404
