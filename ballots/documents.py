@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import segno
+from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
@@ -38,7 +39,7 @@ def slips_pdf(*, session: VotingSession, codes: list[str], base_url: str) -> byt
         "pdf/slips.html",
         {"session": session, "slips": slips, "ballot_url": f"{base_url.rstrip('/')}/b/"},
     )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, base_url=settings.PDF_BASE_URL).write_pdf()
 
 
 def ballot_form_pdf(*, session: VotingSession, copies: int) -> bytes:
@@ -58,4 +59,4 @@ def ballot_form_pdf(*, session: VotingSession, copies: int) -> bytes:
             "copies": range(copies),
         },
     )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, base_url=settings.PDF_BASE_URL).write_pdf()

@@ -7,6 +7,7 @@ import json
 import random
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -183,7 +184,7 @@ def sha256(data: bytes) -> str:
 def _render_pdf(template: str, context: dict[str, Any], language: str) -> bytes:
     with translation.override(language):
         html = render_to_string(template, context)
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, base_url=settings.PDF_BASE_URL).write_pdf()
 
 
 def _document_context(result: SessionResult, **extra: Any) -> dict[str, Any]:

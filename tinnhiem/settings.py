@@ -199,6 +199,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# WeasyPrint resolves the PDFs' relative URLs (the bundled fonts: templates/pdf/_fonts.html) here.
+PDF_BASE_URL = (BASE_DIR / "static").as_uri() + "/"
 STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic_bootstrap.BASE_DIR)]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
