@@ -23,11 +23,12 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.crypto import constant_time_compare
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sessions.models import Candidate, VotingSession
-from sessions.regimes import REGIMES, rules_for
+from sessions.regimes import REGIMES, band_name, rules_for
 
 from . import documents
 from .models import Certification
@@ -81,6 +82,18 @@ class FrozenBand:
             return self.certified_text
         band = rules_for(self.regime, self.procedure).band_named(self.code)
         return str(band.consequence) if band else self.certified_text
+
+    @property
+    def name(self) -> Promise | str:
+        return band_name(self.code)
+
+    @property
+    def fact(self) -> str:
+        """The band said as a fact, as the minutes print it (looked up by the band's code)."""
+        if self.regime not in REGIMES:
+            return str(band_name(self.code))
+        band = rules_for(self.regime, self.procedure).band_named(self.code)
+        return str(band.fact) if band else str(band_name(self.code))
 
 
 def _certified_document(session: VotingSession) -> dict[str, Any]:

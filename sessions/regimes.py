@@ -15,33 +15,51 @@ This module imports no model: it sits below sessions/models.py, which uses it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .bands import (
+    BAND_NAMES,
+    FACT_NO_CONFIDENCE_OF_BALLOTS,
+    FACT_NO_CONFIDENCE_OF_MEMBERS,
+    FACT_OVER_HALF_OF_BALLOTS,
+    FACT_OVER_HALF_OF_MEMBERS,
+    FACT_OVER_TWO_THIRDS_OF_MEMBERS,
+    FACT_TWO_THIRDS_OF_BALLOTS,
+    FACT_TWO_THIRDS_OF_MEMBERS,
+    Band,
+    band_name,
+    below_two_thirds,
+    over_half,
+    over_half_under_two_thirds,
+    over_two_thirds,
+    quorum_met,
+    quorum_needed,
+    two_thirds_or_more,
+)
 
-def over_half(x: int, n: int) -> bool:
-    return 2 * x > n
-
-
-def below_two_thirds(x: int, n: int) -> bool:
-    return 3 * x < 2 * n
-
-
-def two_thirds_or_more(x: int, n: int) -> bool:
-    return n > 0 and 3 * x >= 2 * n
-
-
-def quorum_met(*, present: int, summoned: int) -> bool:
-    """At least ⅔ of those summoned are present: 3 × present ≥ 2 × summoned."""
-    return summoned > 0 and 3 * present >= 2 * summoned
-
-
-def quorum_needed(summoned: int) -> int:
-    """The smallest number present that meets the quorum: the least n with 3n ≥ 2 × summoned."""
-    return (2 * summoned + 2) // 3
+# Re-exported: callers ask `sessions.regimes` for every rule.
+__all__ = [
+    "BAND_NAMES",
+    "PROCEDURES",
+    "REGIMES",
+    "Band",
+    "Procedure",
+    "Regime",
+    "Rules",
+    "band_name",
+    "below_two_thirds",
+    "default_scope",
+    "needs_summoned",
+    "over_half",
+    "over_two_thirds",
+    "quorum_met",
+    "quorum_needed",
+    "rules_for",
+    "two_thirds_or_more",
+]
 
 
 # --- Procedures: the boxes on the ballot --------------------------------------------------------
@@ -78,32 +96,6 @@ PROCEDURES = {
 
 
 @dataclass(frozen=True)
-class Band:
-    code: str  # none | over_half | two_thirds | no_confidence_majority
-    applies: Callable[[int, int], bool]
-    consequence: Promise
-
-    @property
-    def name(self) -> Promise | str:
-        return band_name(self.code)
-
-
-# A band in words, by code, for the exports (the same code means the same range in every
-# regime: the bands are tested in order, so "over_half" is always below two thirds).
-BAND_NAMES: dict[str, Promise] = {
-    "none": _("Not in a band"),
-    "over_half": _("More than half and under two thirds low confidence"),
-    "two_thirds": _("Two thirds or more low confidence"),
-    "no_confidence_majority": _("More than half no confidence"),
-}
-
-
-def band_name(code: str) -> Promise | str:
-    """A band's name in words (its code when unknown, e.g. one certified by a later version)."""
-    return BAND_NAMES.get(code, code)
-
-
-@dataclass(frozen=True)
 class Regime:
     code: str
     denominator: str  # "collected" or "summoned"
@@ -112,6 +104,7 @@ class Regime:
     organization_kind: str  # the kind of body an imported session's organization is created as
     rating_bands: tuple[Band, ...]  # tested in order; the first that applies wins
     confidence_bands: tuple[Band, ...]
+    citation: Promise  # the legal basis in full: number, date, issuer, title (the minutes)
 
     @property
     def over_summoned(self) -> bool:
@@ -133,30 +126,40 @@ class Regime:
 
 
 REGIMES = {
+    # Quy định 96-QĐ/TW, Điều 11 (quoted in seed-article-vi.txt): the two bands and what the
+    # managing authority does. For a vote of confidence QĐ 96 only says it follows the rules in
+    # force: domain.md gives "cấp có thẩm quyền xem xét, quyết định theo quy định".
     "qd96": Regime(
         code="qd96",
         denominator="collected",
         quorum_binding=True,
         default_scope="internal",
         organization_kind="party",
+        citation=_(
+            "Regulation No. 96-QĐ/TW of 2 February 2023 of the Politburo on confidence ratings "
+            "of leadership and management positions in the political system"
+        ),
         rating_bands=(
             Band(
                 "two_thirds",
                 two_thirds_or_more,
+                FACT_TWO_THIRDS_OF_BALLOTS,
                 _(
-                    "Two thirds or more low confidence: the managing authority dismisses the "
-                    "person from the post and reassigns them to lower work, without waiting for "
-                    "the end of the term or appointment."
+                    "The authority managing the official dismisses them from the post they hold "
+                    "and assigns them other (lower) work, without waiting for the end of the "
+                    "term or of the appointment."
                 ),
             ),
             Band(
                 "over_half",
-                lambda x, n: over_half(x, n) and below_two_thirds(x, n),
+                over_half_under_two_thirds,
+                FACT_OVER_HALF_OF_BALLOTS,
                 _(
-                    "More than half and under two thirds low confidence: the managing authority "
-                    "removes the person from the succession plan for higher posts and considers "
-                    "relieving them of the post, reassignment, resignation or a vote of "
-                    "confidence."
+                    "The authority managing the official takes them out of the succession plan "
+                    "for higher posts and considers relieving them of the post they hold, "
+                    "assigning them other work or letting them resign, or holds a vote of "
+                    "confidence as the rules provide, without waiting for the end of the term "
+                    "or of the appointment."
                 ),
             ),
         ),
@@ -164,34 +167,43 @@ REGIMES = {
             Band(
                 "no_confidence_majority",
                 over_half,
-                _(
-                    "More than half no confidence: the competent authority relieves the person "
-                    "of the post."
-                ),
+                FACT_NO_CONFIDENCE_OF_BALLOTS,
+                _("The competent authority considers and decides as the rules provide."),
             ),
         ),
     ),
+    # Nghị quyết 96/2023/QH15, Điều 12 khoản 1 and 2 (rating) and the vote of confidence that
+    # follows (domain.md, "What each band means").
     "nq96": Regime(
         code="nq96",
         denominator="collected",
         quorum_binding=False,
         default_scope="public",
         organization_kind="state",
+        citation=_(
+            "Resolution No. 96/2023/QH15 of 23 June 2023 of the National Assembly on confidence "
+            "ratings and votes of confidence on persons holding positions elected or approved "
+            "by the National Assembly or a People's Council"
+        ),
         rating_bands=(
             Band(
                 "two_thirds",
                 two_thirds_or_more,
+                FACT_TWO_THIRDS_OF_BALLOTS,
                 _(
-                    "Two thirds or more low confidence: the nominating body must submit the "
-                    "dismissal (or approval of dismissal) at this sitting or the next."
+                    "The body or person who proposed them for election or approval submits "
+                    "their dismissal, or the approval of the proposal to dismiss them, at this "
+                    "sitting or the nearest one."
                 ),
             ),
             Band(
                 "over_half",
-                lambda x, n: over_half(x, n) and below_two_thirds(x, n),
+                over_half_under_two_thirds,
+                FACT_OVER_HALF_OF_BALLOTS,
                 _(
-                    "More than half and under two thirds low confidence: the person may resign; "
-                    "if not, a vote of confidence is held at this sitting or the next."
+                    "The person may resign; if they do not, the body or person who proposed "
+                    "them for election or approval submits a vote of confidence at this sitting "
+                    "or the nearest one."
                 ),
             ),
         ),
@@ -199,34 +211,86 @@ REGIMES = {
             Band(
                 "no_confidence_majority",
                 over_half,
-                _("More than half no confidence: the nominating body must submit dismissal."),
+                FACT_NO_CONFIDENCE_OF_BALLOTS,
+                _(
+                    "The body or person who proposed them for election or approval submits "
+                    "their dismissal, or the approval of the proposal to dismiss them."
+                ),
             ),
         ),
     ),
+    # Nghị quyết 85/2014/QH13 (repealed 1 July 2023), Điều 12 (rating) and Điều 13 (vote of
+    # confidence), as domain.md gives them.
     "nq85": Regime(
         code="nq85",
         denominator="summoned",
         quorum_binding=False,
         default_scope="internal",
         organization_kind="state",
+        citation=_(
+            "Resolution No. 85/2014/QH13 of 28 November 2014 of the National Assembly on "
+            "confidence ratings and votes of confidence on persons holding positions elected or "
+            "approved by the National Assembly or a People's Council"
+        ),
         rating_bands=(
             Band(
                 "two_thirds",
                 two_thirds_or_more,
-                _("Two thirds or more low confidence: a vote of confidence is held."),
+                FACT_TWO_THIRDS_OF_MEMBERS,
+                _(
+                    "A vote of confidence is submitted, as the basis for dismissal, at this "
+                    "sitting or the nearest one."
+                ),
             ),
             Band(
                 "over_half",
                 over_half,
-                _("More than half low confidence: the person may resign."),
+                FACT_OVER_HALF_OF_MEMBERS,
+                _("The person may resign."),
             ),
         ),
         confidence_bands=(
             Band(
                 "no_confidence_majority",
                 over_half,
-                _("More than half no confidence: the nominating body must submit dismissal."),
+                FACT_NO_CONFIDENCE_OF_MEMBERS,
+                _("The person may resign; if they do not, their dismissal is submitted."),
             ),
+        ),
+    ),
+    # Nghị quyết 35/2012/QH13 (the 2013 and 2014 annual ratings), Điều 11 as domain.md gives
+    # it: a vote of confidence when strictly more than two thirds rated low, or more than half
+    # two years in a row. domain.md names no consequence of its vote of confidence: none here.
+    "nq35": Regime(
+        code="nq35",
+        denominator="summoned",
+        quorum_binding=False,
+        default_scope="internal",
+        organization_kind="state",
+        citation=_(
+            "Resolution No. 35/2012/QH13 of 21 November 2012 of the National Assembly on "
+            "confidence ratings and votes of confidence on persons holding positions elected or "
+            "approved by the National Assembly or a People's Council"
+        ),
+        rating_bands=(
+            Band(
+                "over_two_thirds",
+                over_two_thirds,
+                FACT_OVER_TWO_THIRDS_OF_MEMBERS,
+                _("A vote of confidence is held."),
+            ),
+            Band(
+                "over_half",
+                over_half,
+                FACT_OVER_HALF_OF_MEMBERS,
+                _(
+                    "A vote of confidence is held if more than half rate the person low "
+                    "confidence two years in a row."
+                ),
+            ),
+        ),
+        confidence_bands=(
+            Band("no_confidence_majority", over_half, FACT_NO_CONFIDENCE_OF_MEMBERS),
         ),
     ),
 }
@@ -292,6 +356,10 @@ class Rules:
     @property
     def bands(self) -> tuple[Band, ...]:
         return self.regime.bands(self.procedure.code)
+
+    @property
+    def citation(self) -> Promise:
+        return self.regime.citation
 
     def band(self, *, against: int, denominator: int) -> Band | None:
         """The first band that applies to `against` votes over `denominator`, if any."""

@@ -55,6 +55,22 @@ class Organization(models.Model):
         help_text=_("Printed before the date on documents, e.g. 'Bắc Kạn'."),
     )
 
+    abbreviation = models.CharField(
+        _("abbreviation on document numbers"),
+        max_length=20,
+        blank=True,
+        help_text=_("A Party body's documents are numbered 'Số …-BB/<abbreviation>'."),
+    )
+    member_noun = models.CharField(
+        _("members called"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "How the minutes name the people summoned, e.g. 'đại biểu Hội đồng nhân dân tỉnh'. "
+            "Empty: 'người được triệu tập'."
+        ),
+    )
+
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,7 @@ class VotingSession(models.Model):
         QD96 = "qd96", _("Regulation 96-QĐ/TW (Party and political system)")
         NQ96 = "nq96", _("Resolution 96/2023/QH15 (National Assembly, People's Councils)")
         NQ85 = "nq85", _("Resolution 85/2014/QH13 (legacy, repealed 1 July 2023)")
+        NQ35 = "nq35", _("Resolution 35/2012/QH13 (legacy, the 2013 and 2014 annual ratings)")
 
     class Procedure(models.TextChoices):
         RATING = "rating", _("Confidence rating (lấy phiếu tín nhiệm)")
@@ -94,6 +97,21 @@ class VotingSession(models.Model):
     voter_list_sha256 = models.CharField(
         _("voter list fingerprint (SHA-256)"), max_length=64, blank=True, editable=False
     )
+    # The minutes (domain.md "Results and minutes"): the number the register gives it (empty:
+    # a blank to fill in by hand), how many copies are made, and when the count began and ended.
+    document_number = models.CharField(
+        _("minutes number"),
+        max_length=30,
+        blank=True,
+        help_text=_("Empty: the minutes print a blank for the register to fill in."),
+    )
+    minutes_copies = models.PositiveSmallIntegerField(
+        _("copies of the minutes"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    count_started_at = models.TimeField(_("count began at"), null=True, blank=True)
+    count_ended_at = models.TimeField(_("count ended at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -102,7 +120,8 @@ class VotingSession(models.Model):
         ordering = ["-date", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(regime__in=["qd96", "nq96", "nq85"]), name="session_regime_valid"
+                condition=Q(regime__in=["qd96", "nq96", "nq85", "nq35"]),
+                name="session_regime_valid",
             ),
             models.CheckConstraint(
                 condition=Q(procedure__in=["rating", "confidence"]),
@@ -310,6 +329,15 @@ class CommitteeMember(models.Model):
     full_name = models.CharField(_("full name"), max_length=150)
     unit = models.CharField(_("position or unit"), max_length=300, blank=True)
     role = models.CharField(_("role"), max_length=6, choices=Role, default=Role.MEMBER)
+    # The account this member signs in with: only a linked member may certify the count.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="committee_seats",
+    )
 
     class Meta:
         verbose_name = _("counting committee member")
@@ -320,6 +348,11 @@ class CommitteeMember(models.Model):
                 fields=["session"], condition=Q(role="head"), name="committee_one_head"
             ),
             models.UniqueConstraint(fields=["session", "full_name"], name="committee_member_once"),
+            models.UniqueConstraint(
+                fields=["session", "user"],
+                condition=Q(user__isnull=False),
+                name="committee_account_once",
+            ),
             models.CheckConstraint(
                 condition=Q(role__in=["head", "member"]), name="committee_role_valid"
             ),

@@ -74,7 +74,8 @@ def test_certifying_freezes_minutes_whose_text_carries_names_figures_and_conclus
     assert "BIÊN BẢN KIỂM PHIẾU" in text
     assert "Ứng viên Số 2" in text and "Phó Chủ tịch 2" in text
     assert "80,00%" in text  # 4 of 5 low for the second person
-    assert "Từ hai phần ba trở lên tín nhiệm thấp" in text
+    assert "có từ hai phần ba tổng số phiếu trở lên đánh giá tín nhiệm thấp" in text
+    assert "miễn nhiệm" not in text  # what follows belongs in the report, not the minutes
     assert "TM. BAN KIỂM PHIẾU" in text and "Trưởng Ban Kiểm" in text
     assert counted.session.voter_list_sha256[:20] in text.replace(" ", "")
     assert certification.ballot_set_sha256[:20] in text.replace(" ", "")

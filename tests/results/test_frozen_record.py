@@ -281,6 +281,7 @@ def test_the_frozen_document_is_vietnamese_whatever_the_certifiers_language(clie
     # An English page translates the certified text; the API keeps the record's words.
     page = client.get(reverse("results:page", args=[cast.session.pk])).content.decode()
     assert "Two thirds or more low confidence" in page
+    assert "dismisses them from the post they hold" in page
     document = client.get(reverse("results:api", args=[cast.session.public_id])).json()
     assert document["candidates"][0]["consequence"] == consequence
 

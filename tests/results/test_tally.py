@@ -200,9 +200,10 @@ def test_the_tally_takes_a_constant_number_of_queries(cast, django_assert_max_nu
     assert Ballot.objects.filter(session=session).count() == 20
 
 
-def test_every_regime_is_data_with_a_consequence_for_each_band():
+def test_every_regime_is_data_with_a_fact_for_each_band():
     for regime in REGIMES.values():
         assert regime.denominator in {"collected", "summoned"}
+        assert str(regime.citation)
         for band in (*regime.rating_bands, *regime.confidence_bands):
-            assert str(band.consequence)
+            assert str(band.fact)
     assert VotingSession.Regime.values == sorted(REGIMES, key=VotingSession.Regime.values.index)

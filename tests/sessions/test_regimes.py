@@ -141,20 +141,111 @@ def test_a_vote_of_confidence_needs_strictly_more_than_half(regime):
     assert rules.band(against=10, denominator=10).code == "no_confidence_majority"
 
 
-def test_the_consequence_texts_are_unchanged():
-    with override("en"):
-        texts = {
-            (regime, band.code): str(band.consequence)
+# The exact Vietnamese a document prints for each band, by regime (domain.md "What each band
+# means"; QĐ 96-QĐ/TW Điều 11 as quoted in seed-article-vi.txt; NQ 96/2023/QH15 Điều 12;
+# NQ 85/2014/QH13 Điều 12–13; NQ 35/2012/QH13 Điều 11).
+SOURCED_CONSEQUENCES = {
+    ("qd96", "over_half"): (
+        "Cấp có thẩm quyền quản lý cán bộ đưa ra khỏi quy hoạch các chức vụ cao hơn; xem xét cho "
+        "thôi giữ chức vụ đang đảm nhiệm, bố trí công tác khác hoặc cho từ chức, hoặc tiến hành "
+        "bỏ phiếu tín nhiệm theo quy định, mà không chờ đến hết nhiệm kỳ, hết thời hạn bổ nhiệm."
+    ),
+    ("qd96", "two_thirds"): (
+        "Cấp có thẩm quyền quản lý cán bộ thực hiện miễn nhiệm chức vụ đang đảm nhiệm và bố trí "
+        "công tác khác (thấp hơn) mà không chờ đến hết nhiệm kỳ, hết thời hạn bổ nhiệm."
+    ),
+    ("qd96", "no_confidence_majority"): "Cấp có thẩm quyền xem xét, quyết định theo quy định.",
+    ("nq96", "over_half"): (
+        "Người được lấy phiếu tín nhiệm có thể xin từ chức; trường hợp không xin từ chức thì cơ "
+        "quan hoặc người có thẩm quyền giới thiệu người đó để bầu hoặc phê chuẩn trình bỏ phiếu "
+        "tín nhiệm tại kỳ họp đó hoặc kỳ họp gần nhất."
+    ),
+    ("nq96", "two_thirds"): (
+        "Cơ quan hoặc người có thẩm quyền giới thiệu người đó để bầu hoặc phê chuẩn trình miễn "
+        "nhiệm hoặc phê chuẩn đề nghị miễn nhiệm tại kỳ họp đó hoặc kỳ họp gần nhất."
+    ),
+    ("nq96", "no_confidence_majority"): (
+        "Cơ quan hoặc người có thẩm quyền giới thiệu người đó để bầu hoặc phê chuẩn trình miễn "
+        "nhiệm hoặc phê chuẩn đề nghị miễn nhiệm."
+    ),
+    ("nq85", "over_half"): "Người được lấy phiếu tín nhiệm có thể xin từ chức.",
+    ("nq85", "two_thirds"): (
+        "Cơ quan hoặc người có thẩm quyền giới thiệu người đó để bầu hoặc phê chuẩn trình bỏ "
+        "phiếu tín nhiệm làm cơ sở để miễn nhiệm tại kỳ họp đó hoặc kỳ họp gần nhất."
+    ),
+    ("nq85", "no_confidence_majority"): (
+        "Người được bỏ phiếu tín nhiệm có thể xin từ chức; trường hợp không xin từ chức thì cơ "
+        "quan hoặc người có thẩm quyền giới thiệu người đó để bầu hoặc phê chuẩn trình miễn nhiệm."
+    ),
+    ("nq35", "over_two_thirds"): (
+        "Cơ quan hoặc người có thẩm quyền giới thiệu người đó để bầu hoặc phê chuẩn trình bỏ "
+        "phiếu tín nhiệm."
+    ),
+    ("nq35", "over_half"): (
+        "Trường hợp có quá nửa tổng số đại biểu đánh giá tín nhiệm thấp hai năm liên tiếp thì "
+        "tiến hành bỏ phiếu tín nhiệm."
+    ),
+    ("nq35", "no_confidence_majority"): "",
+}
+
+SOURCED_FACTS = {
+    ("qd96", "over_half"): (
+        "có trên một nửa đến dưới hai phần ba tổng số phiếu đánh giá tín nhiệm thấp"
+    ),
+    ("qd96", "two_thirds"): "có từ hai phần ba tổng số phiếu trở lên đánh giá tín nhiệm thấp",
+    ("nq96", "no_confidence_majority"): "có quá nửa tổng số phiếu đánh giá không tín nhiệm",
+    ("nq85", "over_half"): "có quá nửa tổng số đại biểu đánh giá tín nhiệm thấp",
+    ("nq85", "two_thirds"): "có từ hai phần ba tổng số đại biểu trở lên đánh giá tín nhiệm thấp",
+    ("nq35", "over_two_thirds"): "có trên hai phần ba tổng số đại biểu đánh giá tín nhiệm thấp",
+}
+
+
+def _texts(attribute: str) -> dict[tuple[str, str], str]:
+    with override("vi"):
+        return {
+            (regime, band.code): str(getattr(band, attribute))
             for regime, rules in REGIMES.items()
             for band in (*rules.rating_bands, *rules.confidence_bands)
         }
-    assert texts[("nq85", "over_half")] == "More than half low confidence: the person may resign."
-    assert texts[("nq96", "no_confidence_majority")] == (
-        "More than half no confidence: the nominating body must submit dismissal."
-    )
-    assert texts[("qd96", "no_confidence_majority")] == (
-        "More than half no confidence: the competent authority relieves the person of the post."
-    )
+
+
+def test_each_band_of_each_regime_prints_its_sourced_consequence_word_for_word():
+    assert _texts("consequence") == SOURCED_CONSEQUENCES
+
+
+def test_the_minutes_state_each_band_as_a_fact_in_the_sourced_words():
+    facts = _texts("fact")
+    for key, text in SOURCED_FACTS.items():
+        assert facts[key] == text
+
+
+def test_qd96_says_mien_nhiem_at_two_thirds_and_never_dieu_dong():
+    texts = _texts("consequence")
+    assert "miễn nhiệm" in texts[("qd96", "two_thirds")]
+    assert "cho thôi giữ chức vụ" not in texts[("qd96", "two_thirds")]
+    assert "bố trí công tác khác" in texts[("qd96", "over_half")]
+    assert all("điều động" not in text for text in texts.values())
+
+
+def test_nq85_vote_of_confidence_lets_the_person_resign_first():
+    assert "có thể xin từ chức" in _texts("consequence")[("nq85", "no_confidence_majority")]
+
+
+def test_nq35_calls_a_vote_only_strictly_above_two_thirds_over_all_members():
+    rules = rules_for("nq35", "rating")
+    assert rules.over_summoned
+    assert rules.band(against=200, denominator=300).code == "over_half"  # exactly ⅔: not above
+    assert rules.band(against=201, denominator=300).code == "over_two_thirds"
+    assert rules.band(against=150, denominator=300) is None  # exactly half
+
+
+def test_every_regime_cites_its_text_in_full():
+    with override("vi"):
+        citations = {code: str(regime.citation) for code, regime in REGIMES.items()}
+    assert citations["qd96"].startswith("Quy định số 96-QĐ/TW ngày 02/02/2023 của Bộ Chính trị")
+    assert citations["nq96"].startswith("Nghị quyết số 96/2023/QH15 ngày 23/6/2023 của Quốc hội")
+    assert citations["nq85"].startswith("Nghị quyết số 85/2014/QH13 ngày 28/11/2014")
+    assert citations["nq35"].startswith("Nghị quyết số 35/2012/QH13 ngày 21/11/2012")
 
 
 def test_a_session_reaches_its_rules():
