@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
 
 from results.tally import CandidateResult
+from sessions.dates import date_line, document_day, document_month
 
 register = template.Library()
 
@@ -18,6 +20,22 @@ BAR_CLASSES = {
     "yes": "bar-high",
     "no": "bar-low",
 }
+
+
+@register.filter
+def document_date(value: datetime.date, place: str = "") -> str:
+    """The NĐ 30 date line: "Bắc Kạn, ngày 05 tháng 9 năm 2023" (sessions.dates)."""
+    return date_line(value, place)
+
+
+@register.filter
+def doc_day(value: datetime.date) -> str:
+    return document_day(value)
+
+
+@register.filter
+def doc_month(value: datetime.date) -> str:
+    return document_month(value)
 
 
 @register.filter
