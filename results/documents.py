@@ -19,6 +19,7 @@ from sessions.models import AuditEvent, VotingSession
 from sessions.regimes import band_name
 from sessions.selectors import AuditHead
 
+from .minutes_document import heading_lines, minutes_context, national_heading
 from .models import Certification
 from .spreadsheets import Percent, csv_bytes, xlsx_bytes
 from .tally import SessionResult, counted_ballots
@@ -189,13 +190,15 @@ def _render_pdf(template: str, context: dict[str, Any], language: str) -> bytes:
 
 def _document_context(result: SessionResult, **extra: Any) -> dict[str, Any]:
     session = result.session
-    heading, motto = session.organization.heading()
+    heading, motto = national_heading(session.organization)
     committee = committee_order(session.committee.all())
     return {
         "result": result,
         "session": session,
         "organization": session.organization,
         "org_lines": session.organization.document_name_lines(),
+        "heading_lines": heading_lines(session.organization),
+        "party": session.organization.kind == session.organization.Kind.PARTY,
         "heading": heading,
         "motto": motto,
         "committee": committee,
@@ -210,19 +213,28 @@ def _document_context(result: SessionResult, **extra: Any) -> dict[str, Any]:
 def minutes_pdf(
     result: SessionResult,
     *,
-    ballot_set_sha256: str,
+    ballot_set_sha256: str = "",
     audit_head: AuditHead | None = None,
+    certifier: str = "",
+    draft: bool = False,
     language: str = "vi",
 ) -> bytes:
-    """Biên bản kiểm phiếu, in the order and layout domain.md gives.
+    """Biên bản kiểm phiếu, in the order and layout domain.md gives ("Results and minutes").
 
-    `audit_head`: the audit chain as it stands at certification (a draft prints none).
+    A `draft` (before certification) carries "DỰ THẢO" on every page and prints neither the
+    fingerprint of the ballot set, not frozen yet, nor the audit chain's head. `audit_head`: the
+    chain as it stands at certification; `certifier`: who certified (`certifier_name`).
     """
-    return _render_pdf(
-        "pdf/minutes.html",
-        _document_context(result, ballot_set_sha256=ballot_set_sha256, audit_head=audit_head),
-        language,
-    )
+    with translation.override(language):  # the words worked out beforehand, in its language
+        context = _document_context(
+            result,
+            **minutes_context(result),
+            draft=draft,
+            ballot_set_sha256="" if draft else ballot_set_sha256,
+            audit_head=None if draft else audit_head,
+            certifier=certifier,
+        )
+    return _render_pdf("pdf/minutes.html", context, language)
 
 
 def certified_audit_head(certification: Certification) -> AuditHead | None:

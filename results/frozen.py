@@ -31,6 +31,7 @@ from sessions.models import Candidate, VotingSession
 from sessions.regimes import REGIMES, band_name, rules_for
 
 from . import documents
+from .minutes_document import certifier_name
 from .models import Certification
 from .tally import CandidateResult, LevelResult, SessionResult, result_compute
 
@@ -368,14 +369,14 @@ def session_minutes(
             f"bien-ban-kiem-phieu-{session.public_id}.pdf",
         )
     result = session_result(session)  # the frozen figures once certified
-    if certification is not None:
-        fingerprint = certification.ballot_set_sha256
-        head = documents.certified_audit_head(certification)
-        kind, name = "certified (re-rendered)", "bien-ban-kiem-phieu"
-    else:
-        fingerprint = documents.sha256(documents.ballot_set_csv(session, result))
-        head, kind, name = None, "draft", "du-thao-bien-ban"
+    if certification is None:  # a draft: no ballot set frozen yet, so no fingerprint of it
+        pdf = documents.minutes_pdf(result, draft=True, language=language)
+        return Minutes(pdf, "draft", f"du-thao-bien-ban-{session.public_id}.pdf")
     pdf = documents.minutes_pdf(
-        result, ballot_set_sha256=fingerprint, audit_head=head, language=language
+        result,
+        ballot_set_sha256=certification.ballot_set_sha256,
+        audit_head=documents.certified_audit_head(certification),
+        certifier=certifier_name(session, certification.certified_by),
+        language=language,
     )
-    return Minutes(pdf, kind, f"{name}-{session.public_id}.pdf")
+    return Minutes(pdf, "certified (re-rendered)", f"bien-ban-kiem-phieu-{session.public_id}.pdf")

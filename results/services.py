@@ -17,6 +17,7 @@ from sessions.selectors import AuditHead, audit_head
 from sessions.services import audit_record, lock_session, refuse, session_transition
 
 from . import documents
+from .minutes_document import certifier_name
 from .models import Certification
 from .tally import result_compute
 
@@ -59,7 +60,12 @@ def result_certify(*, actor: AbstractBaseUser, session: VotingSession) -> Certif
     ballot_set_sha = documents.sha256(ballot_set)
     # The minutes print the audit chain as it stands now; the certification event follows it.
     head = audit_head(session)
-    minutes = documents.minutes_pdf(result, ballot_set_sha256=ballot_set_sha, audit_head=head)
+    minutes = documents.minutes_pdf(
+        result,
+        ballot_set_sha256=ballot_set_sha,
+        audit_head=head,
+        certifier=certifier_name(session, actor),
+    )
     announcement = documents.announcement_pdf(result)
     return _store_certification(
         actor=actor,

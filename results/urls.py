@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import minutes_views, views
 
 app_name = "results"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("sessions/<int:pk>/results/publish/", views.publish, name="publish"),
     path("sessions/<int:pk>/results/unpublish/", views.unpublish, name="unpublish"),
     path("sessions/<int:pk>/results/minutes.pdf", views.minutes, name="minutes"),
+    path(
+        "sessions/<int:pk>/results/minutes-details/",
+        minutes_views.minutes_details,
+        name="minutes_details",
+    ),
     path("sessions/<int:pk>/results/announcement.pdf", views.announcement, name="announcement"),
     path("sessions/<int:pk>/results/ballots.csv", views.ballot_set, name="ballot_set"),
     path("sessions/<int:pk>/results/results.<str:fmt>", views.export, name="export"),

@@ -333,7 +333,10 @@ def test_an_altered_frozen_result_is_refused_with_a_clear_page_and_a_log_line(
             continue
         assert response.status_code == 409, name
         if name == "api":
-            assert "fingerprint" in response.json()["error"] or "dấu" in response.json()["error"]
+            assert (
+                "fingerprint" in response.json()["error"]
+                or "mã kiểm tra" in response.json()["error"]
+            )
         else:
             assert "Không thể hiển thị kết quả đã xác nhận" in response.content.decode(), name
         assert [r.levelname for r in caplog.records] == ["ERROR"], name
