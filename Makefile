@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # `make run` serves with DEBUG off (below).
 export DEBUG ?= true
 
-.PHONY: install run test test-faults bench bench-close screenshots lint format migrations-check messages clean
+.PHONY: install run test test-faults bench bench-close screenshots document-images lint format migrations-check messages clean
 
 install: $(STAMP)
 
@@ -48,6 +48,12 @@ test-faults: install
 # The browser tests, saving their pictures into docs/screenshots/ for the README.
 screenshots: install
 	E2E_SCREENSHOTS=1 $(VENV)/bin/pytest tests/e2e
+
+# One example of every document (minutes per regime and procedure, the documents after the count,
+# both paper ballot forms, the slips) as PNG page images in docs/documents/, from a throwaway
+# SQLite database; needs pdftoppm (poppler-utils).
+document-images: install
+	$(PY) bin/document-images
 
 # Load, tally and document timings against a real gunicorn; writes docs/benchmarks.md.
 bench: install

@@ -81,7 +81,7 @@ def register() -> None:
     register_action(
         "ballot_form",
         _("Print the paper ballots (PDF)"),
-        "ballots:ballot_form",
+        "ballots:ballot_form_page",
         order=20,
         visible=_ballots_to_print,
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,7 +19,7 @@ from sessions.models import Candidate, VotingSession
 from sessions.selectors import ballot_candidates
 
 from . import paper
-from .documents import ballot_form_pdf
+from .documents import MAX_COPIES, ballot_form_pdf
 from .forms import FiguresForm, TallyForm, TallyImportForm
 from .models import Ballot, CountSheet, PaperEntry
 from .selectors import entries_disagreements, reconciled
@@ -26,20 +28,69 @@ from .tally_file import parse_tally_file
 from .views import _context
 
 UNDO_KEY = "paper-undo-{entry}"
+COPIES_RANGE = _lazy("Give a whole number of copies from 1 to %(max)s.")
+
+
+class BallotCopiesForm(forms.Form):
+    """How many copies of the paper ballot to print (GET: the PDF's own URL takes it)."""
+
+    copies = forms.CharField(
+        label=_lazy("Number of copies"),
+        help_text=_lazy(
+            "One per person summoned, plus a few spares. Each copy starts on a new page."
+        ),
+        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_COPIES}),
+    )
+
+    def clean_copies(self) -> int:
+        raw = self.cleaned_data["copies"].strip()
+        # ASCII digits only, and short: int() of a huge string is slow, then refused.
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or not (
+            1 <= int(raw) <= MAX_COPIES
+        ):
+            raise ValidationError(COPIES_RANGE, code="copies", params={"max": MAX_COPIES})
+        return int(raw)
+
+
+def _ballot_session(request: HttpRequest, pk: int) -> VotingSession | None:
+    """The session whose ballots are printed; None (with a message) while the lists can change."""
+    session = get_session_for_user(request.user, pk, need=Need.RUN)
+    if session.is_draft:
+        messages.error(request, _("Freeze the lists first: the ballot prints the final list."))
+        return None
+    return session
+
+
+def _copies_page(request: HttpRequest, session: VotingSession, form: BallotCopiesForm, status=200):
+    context = _context(request, session, "ballot_form")
+    context.update(form=form, max_copies=MAX_COPIES)
+    return render(request, "ballots/ballot_form.html", context, status=status)
+
+
+@require_GET
+def ballot_form_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose how many copies of the paper ballot to print."""
+    session = _ballot_session(request, pk)
+    if session is None:
+        return redirect("votesessions:detail", pk=pk)
+    initial = {"copies": min(session.voters.count() or 1, MAX_COPIES)}
+    return _copies_page(request, session, BallotCopiesForm(initial=initial))
 
 
 @require_GET
 def ballot_form(request: HttpRequest, pk: int) -> HttpResponse:
-    """The printable paper ballot, one per summoned person (or ?copies=N)."""
-    session = get_session_for_user(request.user, pk, need=Need.RUN)
-    if session.is_draft:
-        messages.error(request, _("Freeze the lists first: the ballot prints the final list."))
+    """The printable paper ballot: one copy per summoned person, or ?copies=N (1 to MAX_COPIES).
+
+    A bad number gets the form again with its error (400), never a clamped or guessed count."""
+    session = _ballot_session(request, pk)
+    if session is None:
         return redirect("votesessions:detail", pk=pk)
-    try:
-        copies = int(request.GET.get("copies") or session.voters.count() or 1)
-    except ValueError:
-        copies = 1
-    copies = max(1, min(copies, 1000))
+    copies = min(session.voters.count() or 1, MAX_COPIES)
+    if "copies" in request.GET:
+        form = BallotCopiesForm(request.GET)
+        if not form.is_valid():
+            return _copies_page(request, session, form, status=400)
+        copies = form.cleaned_data["copies"]
     response = HttpResponse(
         ballot_form_pdf(session=session, copies=copies), content_type="application/pdf"
     )

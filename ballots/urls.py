@@ -29,6 +29,7 @@ urlpatterns = [
     path("sessions/<int:pk>/close/", views.session_close, name="close"),
     path("sessions/<int:pk>/turnout/", views.turnout_screen, name="turnout"),
     # Paper
+    path("sessions/<int:pk>/ballot-form/", paper_views.ballot_form_page, name="ballot_form_page"),
     path("sessions/<int:pk>/ballot-form.pdf", paper_views.ballot_form, name="ballot_form"),
     path("sessions/<int:pk>/paper/", paper_views.paper_home, name="paper"),
     path(

@@ -52,7 +52,7 @@ def test_the_ballot_form_prints_one_page_per_summoned_person(client, paper_sessi
     reader = PdfReader(io.BytesIO(response.content))
     assert len(reader.pages) == 6
     text = " ".join(reader.pages[0].extract_text().split())  # headers wrap in narrow columns
-    assert "PHIẾU LẤY PHIẾU TÍN NHIỆM" in text
+    assert "PHIẾU TÍN NHIỆM" in text
     for candidate in paper_session.candidates:
         assert candidate.official.full_name in text
     for label in ("Tín nhiệm cao", "Tín nhiệm thấp", "STT"):
