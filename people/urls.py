@@ -1,0 +1,23 @@
+from django.urls import path
+
+from .views import accounts, bodies
+
+app_name = "people"
+
+urlpatterns = [
+    path("", bodies.home, name="home"),
+    path("bodies/<int:pk>/", bodies.body_detail, name="body"),
+    path("bodies/<int:pk>/edit/", bodies.body_edit, name="body_edit"),
+    path("bodies/<int:pk>/new/", bodies.body_create, name="body_create"),
+    path("accounts/", accounts.account_list, name="accounts"),
+    path("accounts/new/", accounts.account_create, name="account_create"),
+    path("accounts/<int:pk>/", accounts.account_detail, name="account"),
+    path("accounts/<int:pk>/roles/", accounts.role_grant, name="role_grant"),
+    path(
+        "accounts/<int:pk>/roles/<int:membership_pk>/withdraw/",
+        accounts.role_withdraw,
+        name="role_withdraw",
+    ),
+    path("accounts/<int:pk>/password/", accounts.password_reset, name="password_reset"),
+    path("accounts/<int:pk>/active/", accounts.account_active, name="account_active"),
+]
