@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from sessions.models import Candidate, Membership, Official, Organization, VotingSession
 from sessions.proposals import Proposal
 
-from .models import OfficialSearch, Position
+from .models import OfficialMerge, OfficialSearch, Position
 
 # --- Search keys ------------------------------------------------------------------------------
 
@@ -141,3 +141,9 @@ def exclusion_for_new_position(session: VotingSession, official: Official) -> Pr
         note=_("%(position)s since %(date)s")
         % {"position": position.title, "date": date_format(position.started_on, "d/m/Y")},
     )
+
+
+def merged_official_ids() -> dict[int, int]:
+    """Each merged-away official's id → the id of the official kept (chains already followed:
+    a merge into an official later merged itself points at the last one kept)."""
+    return dict(OfficialMerge.objects.values_list("merged_id", "kept_id"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, bodies
+from .views import accounts, bodies, officials
 
 app_name = "people"
 
@@ -20,4 +20,15 @@ urlpatterns = [
     ),
     path("accounts/<int:pk>/password/", accounts.password_reset, name="password_reset"),
     path("accounts/<int:pk>/active/", accounts.account_active, name="account_active"),
+    path("officials/", officials.official_list, name="officials"),
+    path("officials/new/", officials.official_create, name="official_create"),
+    path("officials/import/", officials.officials_import, name="officials_import"),
+    path("officials/<int:pk>/", officials.official_detail, name="official"),
+    path("officials/<int:pk>/positions/", officials.position_add, name="position_add"),
+    path(
+        "officials/<int:pk>/positions/<int:position_pk>/remove/",
+        officials.position_remove,
+        name="position_remove",
+    ),
+    path("officials/<int:pk>/merge/", officials.official_merge, name="official_merge"),
 ]

@@ -16,3 +16,12 @@ from .accounts import (  # noqa: F401
     role_withdraw,
 )
 from .bodies import BODY_FIELDS, body_create, body_update  # noqa: F401
+from .officials import (  # noqa: F401
+    MSG_MERGE_ACROSS_BODIES,
+    official_create,
+    official_merge,
+    official_update,
+    officials_import,
+    position_add,
+    position_remove,
+)

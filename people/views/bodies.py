@@ -12,14 +12,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sessions.models import RegistryEvent
 
 from .. import selectors, services
-from ..access import administered_organizations, get_administered_organization
+from ..access import (
+    administered_organizations,
+    get_administered_organization,
+    keeps_a_registry,
+)
 from ..forms import BodyForm, RoleGrantForm
 from .common import require_administrator
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The administrator's bodies as a tree."""
+    """The administrator's bodies as a tree; a secretariat goes straight to its officials."""
+    if not administered_organizations(request.user).exists() and keeps_a_registry(request.user):
+        return redirect("people:officials")
     require_administrator(request)
     tree = selectors.body_tree(administered_organizations(request.user))
     return render(request, "people/home.html", {"tree": tree})
