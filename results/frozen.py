@@ -27,6 +27,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from people.selectors import merged_official_ids
 from sessions.models import Candidate, VotingSession
 from sessions.regimes import REGIMES, band_name, rules_for
 
@@ -186,9 +187,23 @@ def session_result(session: VotingSession) -> SessionResult:
     # The rebuilt result must give back exactly the certified document: this also checks that
     # the session's own details (title, organization, date, regime…) shown beside the figures
     # are still those of the record.
-    if documents.frozen_document(result) != document:
+    rebuilt = documents.frozen_document(result)
+    if rebuilt != document and rebuilt != _after_merges(document):
         raise refuse(session, "the frozen result does not match the session it belongs to")
     return result
+
+
+def _after_merges(document: dict[str, Any]) -> dict[str, Any]:
+    """The links with each official followed through the audited merges of duplicates
+    (people.models.OfficialMerge); names, figures and their SHA-256 stay as certified."""
+    merges = merged_official_ids()
+    links = document.get("links") if merges else None
+    if not isinstance(links, list) or not all(isinstance(link, dict) for link in links):
+        return document
+    followed = [
+        {**ln, "official": merges.get(ln.get("official"), ln.get("official"))} for ln in links
+    ]
+    return {**document, "links": followed}
 
 
 def result_document(session: VotingSession) -> dict[str, Any]:

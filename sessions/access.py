@@ -6,6 +6,8 @@ Rules:
 - the secretariat of the session's organization prepares and runs it (opens, closes);
 - the secretariat or the committee of the session's organization works the check-in desk;
 - the committee of the session's organization counts and certifies;
+- an organization administrator manages (people/) the bodies at and below its organization,
+  their accounts, roles and officials; the role by itself reads no session;
 - a superuser (support staff) may do everything.
 
 A missing object and a forbidden one give the same 404, so ids reveal nothing.
@@ -38,6 +40,7 @@ class Need(StrEnum):
     PREPARE = "prepare"  # the secretariat: prepares and runs the session
     RUN = "run"  # the session's staff on the day: the secretariat or the counting committee
     COUNT = "count"  # the counting committee
+    ADMINISTER = "administer"  # an organization administrator: its body and every body below
 
 
 _ROLES_FOR_NEED = {
@@ -71,9 +74,12 @@ def organization_ids_for(user: AnyUser, need: Need = Need.READ) -> set[int] | No
         return None
     memberships = list(Membership.objects.filter(user=user).values_list("organization_id", "role"))
     if need is Need.READ:
-        direct = {org_id for org_id, _role in memberships}
+        direct = {org_id for org_id, role in memberships if role != Role.ADMIN}
         led = [org_id for org_id, role in memberships if role == Role.LEADER]
         return direct | (_descendant_ids(led) if led else set())
+    if need is Need.ADMINISTER:
+        held = [org_id for org_id, role in memberships if role == Role.ADMIN]
+        return _descendant_ids(held) if held else set()
     return {org_id for org_id, role in memberships if role in _ROLES_FOR_NEED[need]}
 
 

@@ -127,6 +127,15 @@ def session_candidates(request: HttpRequest, pk: int) -> HttpResponse:
             full_name=data["full_name"],
             positions=data["positions"],
         )
+        if candidate.excluded:  # proposed by sessions.proposals: the secretariat decides
+            return _(
+                "%(name)s added to the list, proposed as not rated: %(reason)s (%(note)s). Edit "
+                "the line to rate them after all."
+            ) % {
+                "name": candidate.official.full_name,
+                "reason": candidate.get_exclusion_reason_display(),
+                "note": candidate.exclusion_note,
+            }
         return _("%(name)s added to the list.") % {"name": candidate.official.full_name}
 
     return _list_page(

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "sessions.apps.VoteSessionsConfig",
+    "people.apps.PeopleConfig",
     "ballots.apps.BallotsConfig",
     "results.apps.ResultsConfig",
 ]

@@ -17,6 +17,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("", include("sessions.urls")),
+    path("people/", include("people.urls")),
     path("", include("ballots.urls")),
     path("", include("results.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

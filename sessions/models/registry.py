@@ -111,6 +111,8 @@ class Membership(models.Model):
         SECRETARIAT = "secretariat", _("Secretariat")
         COMMITTEE = "committee", _("Counting committee")
         LEADER = "leader", _("Leader")
+        # Manages the body and every body below it: bodies, accounts, roles, officials (people/).
+        ADMIN = "admin", _("Organization administrator")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -134,7 +136,7 @@ class Membership(models.Model):
                 fields=["user", "organization", "role"], name="membership_unique_role"
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["secretariat", "committee", "leader"]),
+                condition=Q(role__in=["secretariat", "committee", "leader", "admin"]),
                 name="membership_role_valid",
             ),
         ]

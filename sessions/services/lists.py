@@ -16,6 +16,7 @@ from ..models import (
     Voter,
     VotingSession,
 )
+from ..proposals import proposed_exclusion
 from ..selectors import normalize_name, rated_names, same_person
 from .common import (
     MSG_DUPLICATE_MEMBER,
@@ -49,7 +50,8 @@ def candidate_add(
     positions: str = "",
     position: str = "",
 ) -> Candidate:
-    """Put an official on the list (a new official is created from name and positions)."""
+    """Put an official on the list (a new official is created from name and positions); one
+    elected or appointed in the session's year comes already marked not rated (proposals.py)."""
     locked = _lock_draft(session)
     if official is None:
         official = Official(
@@ -69,6 +71,11 @@ def candidate_add(
         position=(position or official.positions).strip(),
         order=last + 1,
     )
+    proposal = proposed_exclusion(locked, official)
+    if proposal is not None:
+        candidate.excluded = True
+        candidate.exclusion_reason = proposal.reason
+        candidate.exclusion_note = proposal.note[:200]
     candidate.full_clean()
     candidate.save()
     audit_record(
@@ -78,6 +85,7 @@ def candidate_add(
         name=official.full_name,
         position=candidate.position,
         order=candidate.order,
+        **({"excluded": True, "reason": candidate.exclusion_reason} if proposal else {}),
     )
     return candidate
 

@@ -83,6 +83,7 @@ class Command(BaseCommand):
             ("kiemphieu", "counting committee of both bodies"),
             ("lanhdao", "leader, Tỉnh ủy tỉnh Mẫu (sees the bodies below it)"),
             ("hdnd", "secretariat, Hội đồng nhân dân tỉnh Mẫu"),
+            ("bantochuc", "organization administrator, Tỉnh ủy tỉnh Mẫu and every body below"),
             ("admin", "support staff (Django admin at /admin/)"),
         ]
         for username, role in rows:
@@ -127,6 +128,7 @@ class Command(BaseCommand):
             ("lanhdao", "Hà Quang Lãnh", orgs["province"], Membership.Role.LEADER),
             ("hdnd", "Nông Thị Hạnh", orgs["hdnd"], Membership.Role.SECRETARIAT),
             ("kiemphieu", "Lục Văn Kiểm", orgs["hdnd"], Membership.Role.COMMITTEE),
+            ("bantochuc", "Triệu Văn Chức", orgs["province"], Membership.Role.ADMIN),
         ]
         users = {}
         for username, full_name, org, role in spec:

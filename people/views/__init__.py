@@ -1,0 +1,1 @@
+"""The people pages: bodies and accounts (organization administrators), officials (registry)."""
