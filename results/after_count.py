@@ -55,7 +55,9 @@ def _head(
     heading, motto = organization.heading()
     return Head(
         org_lines=organization.document_name_lines(),
-        bold_all=bold_all,
+        # A State body's whole name is the issuer (a People's Council prints it all bold); a
+        # Party body or a mass organization prints the body above it first, not bold.
+        bold_all=bold_all or organization.kind == Organization.Kind.STATE,
         star=organization.kind == Organization.Kind.PARTY,
         heading=heading,
         motto=motto,
@@ -117,7 +119,7 @@ def _person_cells(line: CandidateResult) -> list[tuple[str, ...]]:
 
 def _person_columns(name: float, position: float) -> list[Column]:
     return [
-        Column(_("No."), width=8),
+        Column(_("No."), width=10),
         Column(_("Full name"), width=name, numeric=False),
         Column(_("Position(s)"), width=position, numeric=False),
     ]
@@ -150,14 +152,15 @@ def announcement_table(result: SessionResult) -> Table:
     people fit on two pages: each level as "25 (53,19%)".
     """
     known = result.issued is not None
-    columns = _person_columns(48, 0)  # the position takes what is left
+    columns = _person_columns(44, 0)  # the position takes what is left
     if known:
-        columns.append(Column(_("Issued ballots"), width=13))
+        columns.append(Column(_("Issued ballots"), width=12))
     columns += [
-        Column(_("Collected ballots"), width=13),
-        Column(_("Valid lines"), width=13),
-        Column(_("Invalid lines"), width=13),
-        *_level_columns(result.session, 22),
+        Column(_("Collected ballots"), width=12),
+        Column(_("Valid lines"), width=12),
+        Column(_("Invalid lines"), width=12),
+        # No unit line: each cell says "25 (53,19%)".
+        *[Column(str(label), width=21) for _value, label in result.session.levels()],
     ]
     rows = []
     for line in result.candidates:
@@ -214,9 +217,16 @@ def _band_paragraphs(result: SessionResult, *, consequences: bool) -> list[Para]
     return paragraphs
 
 
+def _body(organization: Organization) -> str:
+    """The issuing body's own name: a State body's whole name; else its last line (the line
+    above it names the body it belongs to)."""
+    lines = organization.document_name_lines()
+    return " ".join(lines) if organization.kind == Organization.Kind.STATE else lines[-1]
+
+
 def _signature_of_the_body(session: VotingSession) -> list[str]:
     # "TM. <the body>": domain.md gives no title for the report's signer, so a line to fill in.
-    body = session.organization.document_name_lines()[-1]
+    body = _body(session.organization)
     return [_("ON BEHALF OF %(body)s") % {"body": body}, LONG_BLANK]
 
 

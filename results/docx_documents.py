@@ -68,6 +68,32 @@ def _para(container, text: str = "", *, align=None, space_after: float = 3, **st
     return paragraph
 
 
+def _widths(table, widths: list) -> None:
+    """Fixed column widths: on the grid (LibreOffice reads it) and on every cell (Word does)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def _rule(cell: _Cell, length: float, cell_width: float) -> None:
+    """A short centred rule (NĐ 30: beneath the issuer's name and beneath the motto): an empty
+    paragraph's bottom border, indented to `length` mm."""
+    paragraph = cell.add_paragraph()
+    indent = Mm(max(cell_width - length, 0) / 2)
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = indent
+    paragraph.paragraph_format.space_after = Pt(2)
+    _text(paragraph, "", size=2)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
 def _first_paragraph(cell: _Cell) -> Paragraph:
     """A new cell holds one empty paragraph: use it for the first line."""
     return cell.paragraphs[0]
@@ -116,23 +142,34 @@ def _heading(document, head: Head, width: float) -> None:
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(width * 0.42), Mm(width * 0.58)
+    left_width, right_width = width * 0.4, width * 0.6
+    _widths(table, [Mm(left_width), Mm(right_width)])
     lines = list(head.org_lines)
     bold = set(range(len(lines))) if head.bold_all else {len(lines) - 1}
     if head.star:
         lines.append("*")
-    if head.number:
-        lines.append(head.number)
     _cell_lines(left, lines, size=12.5, bold=bold)
-    if head.number:  # the number is not in capitals and not bold
-        left.paragraphs[-1].paragraph_format.space_before = Pt(4)
-    right_lines = [line for line in (head.heading, head.motto) if line]
-    _cell_lines(right, [*right_lines, head.date_line], bold=set(range(len(right_lines))))
-    date = right.paragraphs[-1]
+    if not head.star:
+        _rule(left, left_width * 0.3, left_width)
+    if head.number:  # not in capitals, not bold
+        _cell_lines_after(left, head.number)
+    titles = [line for line in (head.heading, head.motto) if line]
+    _cell_lines(right, titles, bold=set(range(len(titles))))
+    if head.heading:  # the national heading in 12 pt, the motto 13 pt beneath it
+        right.paragraphs[0].runs[0].font.size = Pt(12)
+    if titles:
+        _rule(right, right_width * 0.55, right_width)
+    date = right.add_paragraph() if titles else _first_paragraph(right)
+    date.alignment = CENTER
     date.paragraph_format.space_before = Pt(6)
-    for run in date.runs:
-        run.italic = True
-        run.bold = None
+    _text(date, head.date_line, italic=True)
+
+
+def _cell_lines_after(cell: _Cell, text: str) -> None:
+    paragraph = cell.add_paragraph()
+    paragraph.alignment = CENTER
+    paragraph.paragraph_format.space_before = Pt(4)
+    _text(paragraph, text)
 
 
 def _table(document, block: Table, width: float) -> None:
@@ -143,16 +180,25 @@ def _table(document, block: Table, width: float) -> None:
     flexible = [c for c in block.columns if not c.width]
     rest = (width - fixed) / len(flexible) if flexible else 0
     widths = [Mm(c.width or rest) for c in block.columns]
-    for cell, column, cell_width in zip(table.rows[0].cells, block.columns, widths, strict=True):
-        cell.width = cell_width
+    for cell, column in zip(table.rows[0].cells, block.columns, strict=True):
         lines = [column.label, column.unit] if column.unit else [column.label]
         _cell_lines(cell, lines, size=11, bold={0})
     for row in block.laid_out:
-        cells = table.add_row().cells
-        for cell, (lines, numeric), cell_width in zip(cells, row, widths, strict=True):
-            cell.width = cell_width
+        added = table.add_row()
+        added._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a person on one page
+        cells = added.cells
+        for cell, (lines, numeric) in zip(cells, row, strict=True):
             align = CENTER if numeric else WD_ALIGN_PARAGRAPH.LEFT
             _cell_lines(cell, lines, align=align, size=11, bold={0} if len(lines) > 1 else ())
+    _widths(table, widths)
+    # Narrow cell margins (0.8 mm), so the number column can be narrow.
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "45")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
     # Repeat the header row on every page.
     header = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
@@ -160,7 +206,7 @@ def _table(document, block: Table, width: float) -> None:
     header.append(repeat)
 
 
-def _paragraph(document, block: Para) -> None:
+def _paragraph(document, block: Para) -> Paragraph:
     paragraph = _para(document, align=CENTER if block.center else JUSTIFY)
     paragraph.paragraph_format.keep_with_next = block.keep_with_next or None
     if block.lead:
@@ -169,12 +215,14 @@ def _paragraph(document, block: Para) -> None:
             _text(paragraph, " ")
     if block.text:
         _text(paragraph, block.text, bold=block.bold, italic=block.italic)
+    return paragraph
 
 
 def _closing(document, paper: Paper, width: float) -> None:
     table = document.add_table(rows=1, cols=2)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(width * 0.45), Mm(width * 0.55)
+    _widths(table, [Mm(width * 0.45), Mm(width * 0.55)])
     if paper.recipients is not None:
         _cell_lines(
             left,
@@ -197,13 +245,18 @@ def paper_docx(paper: Paper) -> bytes:
     _heading(document, paper.head, width)
     _para(document, paper.title, align=CENTER, space_after=0, bold=True, size=14)
     _para(document, paper.subtitle, align=CENTER, space_after=9, bold=True)
+    last = None
     for block in paper.blocks:
         if isinstance(block, Table):
             _table(document, block, width)
-            _para(document, space_after=0)
+            last = _para(document, space_after=0)
         else:
-            _paragraph(document, block)
+            last = _paragraph(document, block)
+    if last is not None:  # the signature never alone on a page
+        last.paragraph_format.keep_with_next = True
     _closing(document, paper, width)
+    # Word ends a document after a table with a paragraph: a tiny one, so it never makes a page.
+    _para(document, space_after=0).paragraph_format.line_spacing = Pt(1)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
