@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -81,6 +82,10 @@ def _page(
         adoption_form = AdoptionForm(
             initial={"number": documents.resolution_number, "date": documents.resolution_date}
         )
+    if details_form is not None:
+        details_form.helper.form_action = reverse("results:documents_details", args=[session.pk])
+    if adoption_form is not None:
+        adoption_form.helper.form_action = reverse("results:resolution_adoption", args=[session.pk])
     return render(
         request,
         "results/documents.html",

@@ -396,6 +396,10 @@ def test_the_documents_page_shows_the_forms_to_the_secretariat_only(client, nq96
     client.force_login(nq96.secretariat)
     html = client.get(url).content.decode()
     assert 'id="resolution-adoption"' in html and 'id="document-details"' in html
+    # Each form posts to its own address (the page itself answers GET only).
+    pk = nq96.session.pk
+    assert f'action="{reverse("results:resolution_adoption", args=[pk])}"' in html
+    assert f'action="{reverse("results:documents_details", args=[pk])}"' in html
     client.force_login(nq96.committee)
     html = client.get(url).content.decode()
     assert "resolution-adoption" not in html and "document-details" not in html
