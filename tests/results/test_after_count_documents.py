@@ -478,3 +478,25 @@ def test_the_details_form_rejects_too_many_or_too_long_recipients(client, qd96):
         client.post(url, {"addressee": "Ban Thường vụ", "report_number": "12"}).status_code == 302
     )
     assert ResultDocuments.objects.get(session=qd96.session).report_number == "12"
+
+
+def test_a_vote_of_confidence_is_confirmed_as_one_with_its_own_consequence(cast):
+    session = paper.tally_import(
+        actor=cast.secretariat,
+        organization=cast.org,
+        title="Kỳ họp bất thường",
+        regime="nq96",
+        procedure="confidence",
+        date=SITTING,
+        rows=[TallyRow(2, 1, PERSON, POSITIONS[0], {"yes": 20, "no": 27}, 0)],
+        collected=47,
+        issued=47,
+    )
+    session.subject = "Phó Chủ tịch Ủy ban nhân dân tỉnh"
+    session.save(update_fields=["subject"])
+    result = session_result(_certify(session, cast.committee))
+    text = _text(papers.document_pdf("resolution", result))
+    band = session.rules.band_named("no_confidence_majority")
+    assert "Xác nhận kết quả bỏ phiếu tín nhiệm đối với Phó Chủ tịch" in text
+    assert _vi(band.fact) in text and _vi(band.consequence) in text
+    assert "57,45%" in text  # 27 of 47
