@@ -27,5 +27,7 @@ def register() -> None:
             "results_certified": _("Results certified"),
             "results_published": _("Results published"),
             "results_unpublished": _("Results unpublished"),
+            "result_documents_updated": _("Details of the documents after the count changed"),
+            "resolution_adoption_recorded": _("Adoption of the resolution recorded"),
         }
     )

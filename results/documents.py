@@ -19,8 +19,10 @@ from sessions.models import AuditEvent, VotingSession
 from sessions.regimes import band_name
 from sessions.selectors import AuditHead
 
+from .after_count import announcement_paper
 from .minutes_document import heading_lines, minutes_context, national_heading
 from .models import Certification
+from .papers import paper_pdf
 from .spreadsheets import Percent, csv_bytes, xlsx_bytes
 from .tally import SessionResult, counted_ballots
 
@@ -250,5 +252,8 @@ def certified_audit_head(certification: Certification) -> AuditHead | None:
 
 
 def announcement_pdf(result: SessionResult, *, language: str = "vi") -> bytes:
-    """One page for posting: the results table and the conclusions."""
-    return _render_pdf("pdf/announcement.html", _document_context(result), language)
+    """The announcement read out at the conference or sitting (results/after_count.py): per
+    person issued, collected, valid, invalid and each level with its %; facts of the bands only.
+    Frozen at certification."""
+    with translation.override(language):
+        return paper_pdf(announcement_paper(result), result.session)

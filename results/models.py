@@ -61,3 +61,69 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} ({self.certified_at:%Y-%m-%d})"
+
+
+class ResultDocuments(models.Model):
+    """What the secretariat types into the documents that follow the count (domain.md,
+    "Documents after the count"), and, under nq96, the resolution as adopted.
+
+    The report (qd96): its addressee ("Kính gửi"), its number in the register and its date,
+    and the "Nơi nhận" lines (also printed under the draft resolution). The resolution (nq96):
+    the number and date the sitting adopted it under, and who recorded that and when; from then
+    on /public/ shows the results as confirmed rather than as the committee's count.
+    """
+
+    session = models.OneToOneField(
+        VotingSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="result_documents",
+    )
+    addressee = models.CharField(_("addressed to"), max_length=300, blank=True)
+    recipients = models.TextField(_("recipients"), max_length=2000, blank=True)
+    report_number = models.CharField(_("report number"), max_length=20, blank=True)
+    report_date = models.DateField(_("report date"), null=True, blank=True)
+    resolution_number = models.CharField(_("resolution number"), max_length=30, blank=True)
+    resolution_date = models.DateField(_("resolution adopted on"), null=True, blank=True)
+    adoption_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("adoption recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    adoption_recorded_at = models.DateTimeField(_("adoption recorded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("documents after the count")
+        verbose_name_plural = _("documents after the count")
+        constraints = [
+            # A resolution is recorded whole (number, date, by whom, when) or not at all.
+            models.CheckConstraint(
+                condition=(
+                    Q(resolution_number="")
+                    & Q(resolution_date__isnull=True)
+                    & Q(adoption_recorded_by__isnull=True)
+                    & Q(adoption_recorded_at__isnull=True)
+                )
+                | (
+                    ~Q(resolution_number="")
+                    & Q(resolution_date__isnull=False)
+                    & Q(adoption_recorded_by__isnull=False)
+                    & Q(adoption_recorded_at__isnull=False)
+                ),
+                name="result_documents_adoption_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.session)
+
+    @property
+    def adopted(self) -> bool:
+        return bool(self.resolution_number and self.resolution_date)
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]

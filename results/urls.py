@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import minutes_views, views
+from . import document_views, minutes_views, views
 
 app_name = "results"
 
@@ -17,6 +17,23 @@ urlpatterns = [
     ),
     path("sessions/<int:pk>/results/announcement.pdf", views.announcement, name="announcement"),
     path("sessions/<int:pk>/results/ballots.csv", views.ballot_set, name="ballot_set"),
+    # The documents that follow the count (results/document_views.py).
+    path("sessions/<int:pk>/results/documents/", document_views.documents_page, name="documents"),
+    path(
+        "sessions/<int:pk>/results/documents/details/",
+        document_views.documents_details,
+        name="documents_details",
+    ),
+    path(
+        "sessions/<int:pk>/results/documents/adoption/",
+        document_views.resolution_adoption,
+        name="resolution_adoption",
+    ),
+    path(
+        "sessions/<int:pk>/results/documents/<str:kind>.<str:fmt>",
+        document_views.document_file,
+        name="document_file",
+    ),
     path("sessions/<int:pk>/results/results.<str:fmt>", views.export, name="export"),
     path("officials/<int:pk>/", views.official_page, name="official"),
     path("overview/", views.overview, name="overview"),

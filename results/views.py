@@ -192,7 +192,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def public_list(request: HttpRequest) -> HttpResponse:
     sessions = (
         VotingSession.objects.filter(status=Status.PUBLISHED, scope=VotingSession.Scope.PUBLIC)
-        .select_related("organization")
+        .select_related("organization", "result_documents")
         .order_by("-date", "-pk")
     )
     return render(request, "results/public_list.html", {"sessions": sessions})

@@ -105,6 +105,10 @@ class Regime:
     rating_bands: tuple[Band, ...]  # tested in order; the first that applies wins
     confidence_bands: tuple[Band, ...]
     citation: Promise  # the legal basis in full: number, date, issuer, title (the minutes)
+    # The document that follows the count (domain.md, "Documents after the count"): "report",
+    # the report to the managing authority (qd96); "resolution", the resolution confirming the
+    # result, adopted by the People's Council or the National Assembly (nq96); "" for none.
+    after_count: str = ""
 
     @property
     def over_summoned(self) -> bool:
@@ -135,6 +139,7 @@ REGIMES = {
         quorum_binding=True,
         default_scope="internal",
         organization_kind="party",
+        after_count="report",
         citation=_(
             "Regulation No. 96-QĐ/TW of 2 February 2023 of the Politburo on confidence ratings "
             "of leadership and management positions in the political system"
@@ -180,6 +185,7 @@ REGIMES = {
         quorum_binding=False,
         default_scope="public",
         organization_kind="state",
+        after_count="resolution",
         citation=_(
             "Resolution No. 96/2023/QH15 of 23 June 2023 of the National Assembly on confidence "
             "ratings and votes of confidence on persons holding positions elected or approved "
@@ -360,6 +366,17 @@ class Rules:
     @property
     def citation(self) -> Promise:
         return self.regime.citation
+
+    @property
+    def reports_to_authority(self) -> bool:
+        """A report of the results goes to the authority managing the officials (qd96)."""
+        return self.regime.after_count == "report"
+
+    @property
+    def confirmed_by_resolution(self) -> bool:
+        """A resolution confirms the results; until it is adopted they are the committee's
+        count (nq96: domain.md, "Publication")."""
+        return self.regime.after_count == "resolution"
 
     def band(self, *, against: int, denominator: int) -> Band | None:
         """The first band that applies to `against` votes over `denominator`, if any."""
