@@ -144,5 +144,6 @@ def register() -> None:
             "figures_saved": _("Committee figures saved"),
             "tally_saved": _("Tally sheet saved"),
             "tally_imported": _("Tally sheet imported"),
+            "issue_explanation_saved": _("Explanation of ballots issued recorded"),
         }
     )

@@ -10,7 +10,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .services import MAX_CODES
-from .tally_checks import count_validator, parse_count, tally_import_problems
+from .tally_checks import (
+    committee_problems,
+    committee_rows,
+    count_validator,
+    parse_count,
+    tally_import_problems,
+)
 
 
 class GenerateCodesForm(forms.Form):
@@ -79,6 +85,19 @@ class DeviceUnlockForm(forms.Form):
     )
 
 
+class IssueExplanationForm(forms.Form):
+    explanation = forms.CharField(
+        label=_("Why more ballots are issued than people present"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Recorded by the secretariat or the committee, and printed in the minutes. Without "
+            "it the desk hands out no more slips than people checked in. Empty: cleared."
+        ),
+    )
+
+
 class CodeEntryForm(forms.Form):
     code = forms.CharField(
         label=_("Your voter code"),
@@ -94,6 +113,11 @@ class CodeEntryForm(forms.Form):
             }
         ),
     )
+
+
+EXPLANATION_HELP = _(
+    "Why more ballots were issued than people present (or summoned), if so. The minutes print it."
+)
 
 
 class FiguresForm(forms.Form):
@@ -113,7 +137,7 @@ class FiguresForm(forms.Form):
         label=_("Explanation"),
         max_length=500,
         required=False,
-        help_text=_("Why more ballots were issued than people summoned, if so."),
+        help_text=EXPLANATION_HELP,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -134,6 +158,13 @@ class TallyForm(forms.Form):
     collected = forms.IntegerField(
         label=_("Ballots collected"), min_value=0, validators=[count_validator]
     )
+    summoned = forms.IntegerField(
+        label=_("Summoned (members)"),
+        min_value=1,
+        required=False,
+        validators=[count_validator],
+        help_text=_("No list of summoned voters here: the number, if known."),
+    )
     whole_invalid = forms.IntegerField(
         label=_("Whole ballots invalid"),
         min_value=0,
@@ -145,11 +176,15 @@ class TallyForm(forms.Form):
         label=_("Explanation"),
         max_length=500,
         required=False,
-        help_text=_("Why more ballots were issued than people summoned, if so."),
+        help_text=EXPLANATION_HELP,
     )
 
-    def __init__(self, *args: Any, candidates: list, levels: list, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, candidates: list, levels: list, voter_list: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if voter_list:  # summoned is the list's length
+            del self.fields["summoned"]
         self.candidates = candidates
         self.levels = levels
         for candidate in candidates:
@@ -206,6 +241,37 @@ class TallyImportForm(forms.Form):
         required=False,
         help_text=_("Required for Resolution 85: it is the denominator."),
     )
+    present = CountField(label=_("Present"), required=False)
+    subject = forms.CharField(
+        label=_("Rated positions"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Completes 'Lấy phiếu tín nhiệm đối với …' on the minutes. Empty: the line is left out."
+        ),
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    start_time = forms.TimeField(
+        label=_("Count began at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    committee_head = forms.CharField(
+        label=_("Head of the counting committee"),
+        max_length=500,
+        required=False,
+        help_text=_("Full name, then a comma and the position, e.g. “Lý Thị Nga, Đại biểu HĐND”."),
+    )
+    committee_members = forms.CharField(
+        label=_("Members of the counting committee"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One per line, as for the head. Anything left empty here can be filled in on the "
+            "session's pages until the results are certified."
+        ),
+    )
     file = forms.FileField(
         label=_("Tally sheet (CSV or Excel .xlsx)"),
         help_text=_(
@@ -232,9 +298,17 @@ class TallyImportForm(forms.Form):
             collected=data.get("collected"),
             issued=data.get("issued"),
             summoned=data.get("summoned"),
+            present=data.get("present"),
         ):
             self.add_error(problem.field, problem.message)
+        head, members = data.get("committee_head", ""), self.committee_lines()
+        for problem in committee_problems(head=head, members=members):
+            self.add_error("committee_members", problem.message)
+        data["committee"] = committee_rows(head=head, members=members)
         upload = data.get("file")
         if upload is not None and upload.size > 2 * 1024 * 1024:
             self.add_error("file", _("The file is larger than 2 MB. Is it the right file?"))
         return data
+
+    def committee_lines(self) -> list[str]:
+        return (self.cleaned_data.get("committee_members") or "").splitlines()

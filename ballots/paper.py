@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -351,21 +351,31 @@ def tally_import(
     collected: int,
     issued: int | None = None,
     summoned: int | None = None,
+    present: int | None = None,
     place: str = "",
+    subject: str = "",
+    start_time: datetime.time | None = None,
+    committee: Sequence[tuple[str, str, str]] = (),
 ) -> VotingSession:
-    """Create a closed "paper tally" session with its candidates and counts, ready to certify."""
+    """Create a closed "paper tally" session with its candidates and counts, ready to certify.
+
+    What the sheet does not say stays unknown (None or empty, never 0 or a dash) and can be
+    filled in on the session's pages until certification."""
     ordered = sorted(rows, key=lambda r: (r.order is None, r.order or 0, r.line))
     session, candidates = session_create_counted(
         organization=organization,
         lines=[(row.full_name, row.position or "—") for row in ordered],
+        committee=committee,
         title=title,
+        subject=subject,
         date=date,
-        place=place or "—",
+        start_time=start_time,
+        place=place,
         regime=regime,
         procedure=procedure,
         mode=Mode.PAPER_TALLY,
     )
-    data = TallyInput(collected=collected, issued=issued, summoned=summoned)
+    data = TallyInput(collected=collected, issued=issued, summoned=summoned, present=present)
     for row, candidate in zip(ordered, candidates, strict=True):
         for level, n in row.counts.items():
             data.counts[(candidate.pk, level)] = n
@@ -380,6 +390,8 @@ def tally_import(
         collected=collected,
         issued=issued,
         summoned=summoned,
+        present=present,
+        committee=len(committee),
         candidates=len(rows),
     )
     return session

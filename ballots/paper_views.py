@@ -308,6 +308,7 @@ def tally(request: HttpRequest, pk: int) -> HttpResponse:
             "issued": sheet.issued,
             "collected": sheet.collected,
             "whole_invalid": sheet.whole_invalid,
+            "summoned": sheet.summoned,
             "explanation": sheet.explanation,
         }
         for candidate_id, level, count in session.tally.values_list(
@@ -319,6 +320,7 @@ def tally(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial,
         candidates=candidates,
         levels=session.levels(),
+        voter_list=session.voters.exists(),
     )
     if request.method == "POST" and form.is_valid():
         data = paper.TallyInput(
@@ -326,6 +328,7 @@ def tally(request: HttpRequest, pk: int) -> HttpResponse:
             whole_invalid=form.cleaned_data["whole_invalid"] or 0,
             issued=form.cleaned_data["issued"],
             present=form.cleaned_data["present"],
+            summoned=form.cleaned_data.get("summoned"),
             explanation=form.cleaned_data["explanation"],
             counts=form.counts(),
         )
@@ -358,24 +361,34 @@ def tally_import(request: HttpRequest) -> HttpResponse:
         )
         problems = parsed.problems
         if parsed.ok:
-            session = paper.tally_import(
-                actor=request.user,
-                organization=data["organization"],
-                title=data["title"],
-                regime=data["regime"],
-                procedure=data["procedure"],
-                date=data["date"],
-                rows=parsed.rows,
-                collected=data["collected"],
-                issued=data["issued"],
-                summoned=data["summoned"],
-            )
-            messages.success(
-                request,
-                _("%(n)d candidates imported. Check the figures, then certify.")
-                % {"n": len(parsed.rows)},
-            )
-            return redirect("votesessions:detail", pk=session.pk)
+            try:
+                session = paper.tally_import(
+                    actor=request.user,
+                    organization=data["organization"],
+                    title=data["title"],
+                    regime=data["regime"],
+                    procedure=data["procedure"],
+                    date=data["date"],
+                    rows=parsed.rows,
+                    collected=data["collected"],
+                    issued=data["issued"],
+                    summoned=data["summoned"],
+                    present=data["present"],
+                    subject=" ".join(data["subject"].split()),
+                    place=data["place"].strip(),
+                    start_time=data["start_time"],
+                    committee=data["committee"],
+                )
+            except ValidationError as exc:
+                # e.g. a committee member who is also rated: nothing was created.
+                problems = exc.messages
+            else:
+                messages.success(
+                    request,
+                    _("%(n)d candidates imported. Check the figures, then certify.")
+                    % {"n": len(parsed.rows)},
+                )
+                return redirect("votesessions:detail", pk=session.pk)
     return render(
         request,
         "ballots/tally_import.html",

@@ -25,7 +25,7 @@ from sessions.selectors import ballot_candidates, quorum
 from sessions.services import audit_record, lock_session, refuse, session_transition
 
 from . import codes, storage, throttle
-from .models import BLANK, Ballot, VoterCode
+from .models import BLANK, Ballot, CountSheet, VoterCode
 from .refusals import BallotRefused
 
 Status = VotingSession.Status
@@ -53,6 +53,14 @@ MSG_UNLOCK_NOT_OPEN = gettext_noop("Devices are unlocked at the desk while votin
 MSG_BAD_DEVICE_NUMBER = gettext_noop("A device number has 6 digits, as the locked device shows.")
 MSG_NO_LOCKED_DEVICE = gettext_noop(
     "No device with number %(number)s has entered wrong codes in the last few minutes."
+)
+MSG_OVER_PRESENT = gettext_noop(
+    "%(issued)d slips are already handed out for %(present)d people checked in: check the next "
+    "person in first, or record below why more ballots are issued than people present."
+)
+MSG_EXPLANATION_WHEN = gettext_noop(
+    "The explanation is recorded from the moment the lists are frozen until the results are "
+    "certified."
 )
 MSG_EMPTY_CLOSE = gettext_noop(
     "No ballot has been cast. Confirm that you want to close voting anyway."
@@ -113,27 +121,68 @@ class Activation:
     ALREADY = "already"
 
 
+def slips_issued(session: VotingSession) -> int:
+    """Slips of the current printing handed out so far: the ballots issued."""
+    return VoterCode.objects.filter(
+        session=session,
+        epoch=session.ready_count,
+        state__in=[State.ACTIVE, State.USED, State.UNUSED],
+    ).count()
+
+
+def issue_explanation(session: VotingSession) -> str:
+    """The recorded explanation for issuing more ballots than people present ("" if none)."""
+    return (
+        CountSheet.objects.filter(session=session).values_list("explanation", flat=True).first()
+        or ""
+    )
+
+
+@transaction.atomic(durable=True)
 def code_activate(*, session: VotingSession, raw: str) -> str:
-    """Turn a printed slip live as the desk hands it over. Records no time and no person."""
+    """Turn a printed slip live as the desk hands it over. Records no time and no person.
+
+    No more slips than people checked in, unless the committee has recorded why (the minutes
+    print it). The session row is locked first, so two desks handing out the last allowed slip
+    at the same moment cannot both succeed: the second counts after the first has committed.
+    """
     code = codes.normalize(raw)
     if code is None:
         raise BallotRefused("format")
-    if not session.desk_open:
-        raise BallotRefused("closed" if not session.is_draft else "void")
+    locked = lock_session(session)
+    if not locked.desk_open:
+        raise BallotRefused("closed" if not locked.is_draft else "void")
     digest = codes.code_hash(code)
-    updated = VoterCode.objects.filter(
-        session=session, code_hash=digest, state=State.INERT, epoch=session.ready_count
-    ).update(state=State.ACTIVE)
-    if updated == 1:
-        return Activation.ACTIVATED
-    row = VoterCode.objects.filter(session=session, code_hash=digest).first()
+    row = VoterCode.objects.filter(session=locked, code_hash=digest).first()
     if row is None:
         raise BallotRefused("unknown")
-    if row.state == State.ACTIVE and row.epoch == session.ready_count:
+    if row.epoch == locked.ready_count and row.state == State.INERT:
+        issued, present = slips_issued(locked), quorum(locked).present
+        if issued >= present and not issue_explanation(locked):
+            raise refuse(MSG_OVER_PRESENT, "over_present", issued=issued, present=present)
+        VoterCode.objects.filter(pk=row.pk, state=State.INERT).update(state=State.ACTIVE)
+        return Activation.ACTIVATED
+    if row.state == State.ACTIVE and row.epoch == locked.ready_count:
         return Activation.ALREADY
     if row.state == State.USED:
         raise BallotRefused("used")
     raise BallotRefused("void")
+
+
+@transaction.atomic(durable=True)
+def issue_explanation_save(
+    *, actor: AbstractBaseUser, session: VotingSession, explanation: str
+) -> None:
+    """Record (or clear) why more ballots are issued than people present; audited, and printed
+    by the minutes. Possible until the results are certified."""
+    locked = lock_session(session)
+    if locked.is_draft or locked.is_certified:
+        raise refuse(MSG_EXPLANATION_WHEN, "not_running")
+    explanation = " ".join(explanation.split())
+    CountSheet.objects.update_or_create(session=locked, defaults={"explanation": explanation})
+    audit_record(
+        session=locked, actor=actor, action="issue_explanation_saved", explanation=explanation
+    )
 
 
 @transaction.atomic(durable=True)

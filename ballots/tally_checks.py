@@ -1,11 +1,13 @@
 """The checks on a counted tally brought in whole (a paper tally sheet from a file), in one place.
 
 The import form, the `import_tally` command and the file reader (tally_file.py) all call
-`tally_import_problems`: the figures (collected ≤ issued ≤ summoned, a summoned count where the
-regime divides by it) and each row of the file (a name and position that fit the model, no count
-above the ballots collected, and the levels with the invalid lines adding up to them). Every count
-typed or read, here and in the tally sheet typed in for a session's own paper ballots (checked by
-`paper.tally_problems`), is read by `parse_count` or held to `count_validator`: at most MAX_COUNT.
+`tally_import_problems`: the figures (collected ≤ issued ≤ summoned, present ≤ summoned, a
+summoned count where the regime divides by it) and each row of the file (a name and position
+that fit the model, no count above the ballots collected, and the levels with the invalid lines
+adding up to them); the form and the command call `committee_problems` for the committee typed.
+Every count typed or read, here and in the tally sheet typed in for a session's own paper
+ballots (checked by `paper.tally_problems`), is read by `parse_count` or held to
+`count_validator`: at most MAX_COUNT.
 """
 
 from __future__ import annotations
@@ -18,19 +20,25 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from sessions.models import Candidate, Official
+from sessions.models import Candidate, CommitteeMember, Official
 from sessions.regimes import needs_summoned
+from sessions.selectors import same_person
 
 # The counts and figures are PositiveIntegerField: a PostgreSQL integer, at most 2³¹ − 1. SQLite
 # would store more, so the bound is checked here, the same on both databases, before any save.
 MAX_COUNT = 2**31 - 1
 MAX_NAME = Official._meta.get_field("full_name").max_length
+MAX_MEMBER_NAME = CommitteeMember._meta.get_field("full_name").max_length
+MAX_MEMBER_UNIT = CommitteeMember._meta.get_field("unit").max_length
 MAX_POSITION = min(
     Candidate._meta.get_field("position").max_length,
     Official._meta.get_field("positions").max_length,
 )
 
 MSG_COLLECTED_ABOVE_ISSUED = gettext_noop("More ballots collected than issued.")
+MSG_PRESENT_ABOVE_SUMMONED = gettext_noop("More people present than summoned.")
+MSG_COMMITTEE_NAME_EMPTY = gettext_noop("“%(line)s”: the full name is empty.")
+MSG_COMMITTEE_TWICE = gettext_noop("%(name)s is named twice on the committee.")
 MSG_ISSUED_ABOVE_SUMMONED = gettext_noop("More ballots issued than people summoned.")
 MSG_SUMMONED_REQUIRED = gettext_noop("Required for Resolution 85: it is the denominator.")
 MSG_NO_ONE_SUMMONED = gettext_noop("At least one person is summoned.")
@@ -88,17 +96,53 @@ class TallyProblem:
     line: int | None = None
 
 
+def committee_member(text: str) -> tuple[str, str]:
+    """A committee member as typed for an import, "Full name, position or unit": the name
+    before the first comma, the rest as the unit."""
+    name, _comma, unit = text.partition(",")
+    return " ".join(name.split()), " ".join(unit.split())
+
+
+def committee_rows(*, head: str = "", members: Iterable[str] = ()) -> list[tuple[str, str, str]]:
+    """(full name, unit, role) of the head, if typed, then of each member typed."""
+    rows = [(*committee_member(head), "head")] if head.strip() else []
+    return rows + [(*committee_member(text), "member") for text in members if text.strip()]
+
+
+def committee_problems(
+    *, head: str = "", members: Iterable[str] = (), field: str = "committee"
+) -> list[TallyProblem]:
+    """The committee typed for an import: names present, not too long, nobody twice. (Whether
+    a member is also rated is checked when the session is created, against its candidates.)"""
+    problems = []
+    seen: list[str] = []
+    for text in [t for t in [head, *members] if t.strip()]:
+        name, unit = committee_member(text)
+        if not name:
+            problems.append(TallyProblem(field, _(MSG_COMMITTEE_NAME_EMPTY) % {"line": text}))
+        elif len(name) > MAX_MEMBER_NAME or len(unit) > MAX_MEMBER_UNIT:
+            limit = MAX_MEMBER_NAME if len(name) > MAX_MEMBER_NAME else MAX_MEMBER_UNIT
+            problems.append(
+                TallyProblem(field, f"{name[:40]}: " + _(MSG_TOO_LONG) % {"max": limit})
+            )
+        elif same_person(name, seen):
+            problems.append(TallyProblem(field, _(MSG_COMMITTEE_TWICE) % {"name": name}))
+        seen.append(name)
+    return problems
+
+
 def tally_import_problems(
     *,
     collected: int | None,
     regime: str = "",
     issued: int | None = None,
     summoned: int | None = None,
+    present: int | None = None,
     rows: Iterable[RowCounts] = (),
 ) -> list[TallyProblem]:
     """Every check on an imported tally: its figures, then each row against `collected`."""
     problems = _figure_problems(
-        regime=regime, collected=collected, issued=issued, summoned=summoned
+        regime=regime, collected=collected, issued=issued, summoned=summoned, present=present
     )
     for row in rows:
         problems.extend(_text_problems(row))
@@ -120,15 +164,23 @@ def _text_problems(row: RowCounts) -> list[TallyProblem]:
 
 
 def _figure_problems(
-    *, regime: str, collected: int | None, issued: int | None, summoned: int | None
+    *,
+    regime: str,
+    collected: int | None,
+    issued: int | None,
+    summoned: int | None,
+    present: int | None = None,
 ) -> list[TallyProblem]:
+    figures = {"collected": collected, "issued": issued, "summoned": summoned, "present": present}
     problems = [
         TallyProblem(name, _(MSG_TOO_LARGE) % {"limit_value": MAX_COUNT})
-        for name, value in (("collected", collected), ("issued", issued), ("summoned", summoned))
+        for name, value in figures.items()
         if value is not None and value > MAX_COUNT
     ]
     if problems:
         return problems
+    if present is not None and summoned is not None and present > summoned:
+        problems.append(TallyProblem("present", _(MSG_PRESENT_ABOVE_SUMMONED)))
     if collected is not None and issued is not None and collected > issued:
         problems.append(TallyProblem("collected", _(MSG_COLLECTED_ABOVE_ISSUED)))
     if issued is not None and summoned is not None and issued > summoned:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("sessions/<int:pk>/codes/", views.codes_page, name="codes"),
     path("sessions/<int:pk>/desk/", views.desk, name="desk"),
     path("sessions/<int:pk>/desk/unlock/", views.desk_unlock, name="desk_unlock"),
+    path("sessions/<int:pk>/desk/explanation/", views.desk_explanation, name="desk_explanation"),
     path("sessions/<int:pk>/desk/<int:voter_pk>/check-in/", views.check_in, name="check_in"),
     path("sessions/<int:pk>/open/", views.session_open, name="open"),
     path("sessions/<int:pk>/close/", views.session_close, name="close"),

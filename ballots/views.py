@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -25,7 +26,13 @@ from sessions.selectors import voters_matching
 
 from . import lan, services, throttle
 from .documents import slips_pdf
-from .forms import ActivateForm, CodeEntryForm, DeviceUnlockForm, GenerateCodesForm
+from .forms import (
+    ActivateForm,
+    CodeEntryForm,
+    DeviceUnlockForm,
+    GenerateCodesForm,
+    IssueExplanationForm,
+)
 from .selectors import turnout
 from .services import BallotRefused
 
@@ -103,6 +110,8 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except BallotRefused as refused:
                 messages.error(request, refused.message)
+            except ValidationError as exc:  # more slips than people present, unexplained
+                messages.error(request, _errors(exc))
             else:
                 if outcome == services.Activation.ACTIVATED:
                     messages.success(request, _("Slip activated. Hand it to the voter."))
@@ -111,6 +120,7 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
             # Back to the code field for the next slip (desk.js; the fragment never reaches us).
             return redirect(reverse("ballots:desk", args=[pk]) + _query(request) + "#activate")
     query = request.GET.get("q", "").strip()
+    explanation = services.issue_explanation(session)
     context = _context(request, session, "desk")
     context.update(
         voters=list(voters_matching(session, query)[:200]),
@@ -118,9 +128,33 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
         figures=turnout(session),
         activate_form=activate_form,
         unlock_form=DeviceUnlockForm(),
+        explanation=explanation,
+        explanation_form=IssueExplanationForm(initial={"explanation": explanation}),
         desk_open=session.desk_open,
     )
     return render(request, "ballots/desk.html", context)
+
+
+@require_POST
+def desk_explanation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record why more ballots are issued than people present (the minutes print it)."""
+    session = get_session_for_user(request.user, pk, need=Need.RUN)
+    form = IssueExplanationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("explanation", [])))
+    else:
+        try:
+            services.issue_explanation_save(
+                actor=request.user, session=session, explanation=form.cleaned_data["explanation"]
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Explanation recorded. The minutes print it."))
+    back = request.POST.get("next", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        return redirect(back)  # the results page, where a closed count is explained
+    return redirect(reverse("ballots:desk", args=[pk]) + _query(request) + "#explanation")
 
 
 def _query(request: HttpRequest) -> str:

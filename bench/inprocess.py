@@ -66,8 +66,8 @@ def closed_session(org, user, *, candidates: int, ballots: int) -> VotingSession
         rows=[VoterRow(line=i, full_name=f"Đại biểu {i}", unit="") for i in range(ballots)],
         replace=False,
     )
-    services.committee_member_add(
-        actor=user, session=session, full_name="Trưởng ban", unit="", role="head"
+    services.committee_member_add(  # linked: only a linked member certifies
+        actor=user, session=session, full_name="Trưởng ban", unit="", role="head", user=user
     )
     ids = list(session.candidates.values_list("pk", flat=True))
     rng = random.Random(7)

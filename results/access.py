@@ -5,6 +5,7 @@
 - published, internal scope: also every signed-in member of the organizations above;
 - published, public scope: anyone, signed in or not.
 The per-ballot set is narrower: only the session's counting committee (and support staff).
+Certifying is narrower still: only an account linked to a member of the session's committee.
 A session whose results the user may not see answers like a missing one (404).
 """
 
@@ -14,7 +15,7 @@ from django.http import Http404
 
 from sessions import models as session_models
 from sessions.access import AnyUser, Need, can
-from sessions.models import Membership, Organization, VotingSession
+from sessions.models import CommitteeMember, Membership, Organization, VotingSession
 
 COUNTED = session_models.COUNTED
 
@@ -72,8 +73,20 @@ def get_ballot_set_session_for_user(user: AnyUser, pk: int) -> VotingSession:
     return session
 
 
+def linked_to_committee(user: AnyUser, session: VotingSession) -> bool:
+    """The account is linked to a member of this session's own counting committee."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and CommitteeMember.objects.filter(session=session, user_id=user.pk).exists()
+    )
+
+
 def can_certify(user: AnyUser, session: VotingSession) -> bool:
-    return can(user, session, Need.COUNT)
+    """The counting committee of the session's organization, and of them only the accounts
+    linked to a member of this session's committee: the people the minutes name as counting.
+    Nobody else, support staff included."""
+    return can(user, session, Need.COUNT) and linked_to_committee(user, session)
 
 
 def can_publish(user: AnyUser, session: VotingSession) -> bool:

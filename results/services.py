@@ -17,9 +17,10 @@ from sessions.selectors import AuditHead, audit_head
 from sessions.services import audit_record, lock_session, refuse, session_transition
 
 from . import documents
+from .access import linked_to_committee
 from .minutes_document import certifier_name
 from .models import Certification
-from .tally import result_compute
+from .tally import SessionResult, result_compute
 
 Status = VotingSession.Status
 Mode = VotingSession.Mode
@@ -32,10 +33,70 @@ MSG_NO_TALLY = gettext_noop("Enter the tally sheet before certifying.")
 MSG_NOT_CERTIFIED = gettext_noop("Only certified results can be published.")
 MSG_NOT_PUBLISHED = gettext_noop("These results are not published.")
 MSG_CHANGED = gettext_noop("The session changed while the minutes were being prepared; try again.")
+MSG_NO_PRESENT = gettext_noop(
+    "The number of people present is not recorded: enter it on the “%(page)s” page."
+)
+MSG_NO_ISSUED = gettext_noop(
+    "The number of ballots issued is not recorded: enter it on the “%(page)s” page."
+)
+MSG_OVER_PRESENT = gettext_noop(
+    "%(issued)d ballots were issued for %(present)d people present: record why on the "
+    "“%(page)s” page (the minutes print it), or correct the figures."
+)
+MSG_NOT_ON_COMMITTEE = gettext_noop(
+    "Only a member of this session's counting committee, linked to their account on the "
+    "Committee tab, can certify the results."
+)
 
 
-def certification_blockers(session: VotingSession) -> list[str]:
-    """Why the counts cannot be certified yet (empty: they can)."""
+# Where each mode's committee enters present and issued (the tab's name, as the tabs show it).
+FIGURES_PAGE = {
+    Mode.ELECTRONIC: gettext_noop("Results"),  # the explanation form below the figures
+    Mode.PAPER_BALLOTS: gettext_noop("Paper count"),
+    Mode.PAPER_TALLY: gettext_noop("Tally sheet"),
+}
+
+
+def figure_blockers(session: VotingSession, result: SessionResult) -> list[str]:
+    """Present and issued must be known in every mode, and more ballots issued than people
+    present needs the recorded explanation the minutes print (domain.md, the minutes, item 7).
+
+    Electronic: present is the check-in, issued the slips activated. Paper: the committee's
+    figures; a paper session where nobody was checked in and no number was typed has no
+    present figure, even though the empty check-in list adds up to 0.
+    """
+    page = _(FIGURES_PAGE[session.mode])
+    sheet = CountSheet.objects.filter(session=session).first()
+    present = result.present
+    if (
+        session.mode != Mode.ELECTRONIC
+        and not present
+        and result.collected
+        and (sheet is None or sheet.present is None)
+    ):
+        present = None
+    blockers = []
+    if present is None:
+        blockers.append(_(MSG_NO_PRESENT) % {"page": page})
+    if result.issued is None:
+        blockers.append(_(MSG_NO_ISSUED) % {"page": page})
+    if (
+        present is not None
+        and result.issued is not None
+        and result.issued > present
+        and not (sheet and sheet.explanation)
+    ):
+        blockers.append(
+            _(MSG_OVER_PRESENT) % {"issued": result.issued, "present": present, "page": page}
+        )
+    return blockers
+
+
+def certification_blockers(
+    session: VotingSession, result: SessionResult | None = None
+) -> list[str]:
+    """Why the counts cannot be certified yet (empty: they can). `result`: the live result,
+    if the caller has it already."""
     if not session.is_closed:
         return [_(MSG_NOT_CLOSED)]
     if session.mode == Mode.PAPER_BALLOTS and not reconciled(session):
@@ -45,17 +106,20 @@ def certification_blockers(session: VotingSession) -> list[str]:
         and not CountSheet.objects.filter(session=session, collected__isnull=False).exists()
     ):
         return [_(MSG_NO_TALLY)]
-    return []
+    return figure_blockers(session, result or result_compute(session))
 
 
 def result_certify(*, actor: AbstractBaseUser, session: VotingSession) -> Certification:
     """Freeze the results: generate the minutes once, store them with their SHA-256."""
-    blockers = certification_blockers(session)
+    if not linked_to_committee(actor, session):
+        raise refuse(MSG_NOT_ON_COMMITTEE, "not_on_committee")
+    result = result_compute(session)
+    blockers = certification_blockers(session, result)
     if blockers:
         raise ValidationError(blockers[0], code="blocked")
     # The PDFs are rendered before the transaction (slow I/O outside the lock); the locked
-    # re-check below throws them away if anything changed meanwhile.
-    result = result_compute(session)
+    # re-check below throws them away if anything changed meanwhile (a committee link, a
+    # figure or an explanation is audited, so it moves the head checked there too).
     ballot_set = documents.ballot_set_csv(session, result)
     ballot_set_sha = documents.sha256(ballot_set)
     # The minutes print the audit chain as it stands now; the certification event follows it.

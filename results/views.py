@@ -39,10 +39,15 @@ def _certification(session: VotingSession) -> Certification | None:
 @require_GET
 def results_page(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_result_session_for_user(request.user, pk)
+    return _results_page(request, session)
+
+
+def _results_page(request: HttpRequest, session: VotingSession, status: int = 200) -> HttpResponse:
     result = session_result(session)
     sort = request.GET.get("sort", "order")
     sort_key = sort.lstrip("-") if sort.lstrip("-") in selectors.SORTS else "order"
     descending = sort.startswith("-")
+    blockers = services.certification_blockers(session, result if session.is_closed else None)
     return render(
         request,
         "results/results.html",
@@ -56,23 +61,47 @@ def results_page(request: HttpRequest, pk: int) -> HttpResponse:
             "sort": sort_key,
             "descending": descending,
             "certification": _certification(session),
-            "blockers": services.certification_blockers(session),
+            "blockers": blockers,
             "can_certify": can_certify(request.user, session),
+            "can_run": can(request.user, session, Need.RUN),
+            # An electronic count with more slips issued than people present is explained here
+            # (the desk is gone once voting is closed); paper modes on their own pages.
+            "explain_here": session.is_closed
+            and session.mode == VotingSession.Mode.ELECTRONIC
+            and result.issued is not None
+            and result.present is not None
+            and result.issued > result.present,
             "can_publish": can_publish(request.user, session),
             "can_download_ballot_set": can_download_ballot_set(request.user, session),
         },
+        status=status,
     )
 
 
 @require_POST
 def certify(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request.user, pk, need=Need.COUNT)
+    """Certify: the committee member linked to this account, once every figure is there.
+
+    Refused (nothing changes): 404 to whoever may not count this session, 403 to the committee
+    accounts not linked to this session's committee, 409 with the page and its reasons while
+    something is missing. A second click after certification just goes back to the page.
+    """
+    session = get_result_session_for_user(request.user, pk)  # 404 while voting is not over
+    if not can(request.user, session, Need.COUNT):
+        raise Http404
+    if not can_certify(request.user, session):
+        messages.error(request, _(services.MSG_NOT_ON_COMMITTEE))
+        return _results_page(request, session, status=403)
     try:
         services.result_certify(actor=request.user, session=session)
     except ValidationError as exc:
+        session.refresh_from_db()
+        if session.is_certified:
+            messages.info(request, _("The results were already certified."))
+            return redirect("results:page", pk=pk)
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Results certified. The minutes are generated and frozen."))
+        return _results_page(request, session, status=409)
+    messages.success(request, _("Results certified. The minutes are generated and frozen."))
     return redirect("results:page", pk=pk)
 
 

@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .models import Candidate, CommitteeMember, Official, Organization, VotingSession
+from .selectors import committee_accounts
 
 
 def _helper(submit_label: str) -> FormHelper:
@@ -60,6 +61,26 @@ class SessionForm(forms.ModelForm):
             del self.fields["organization"]
         elif organizations.count() == 1:
             self.fields["organization"].initial = organizations.first()
+        self.helper = _helper(_("Save"))
+
+    def clean_title(self) -> str:
+        return " ".join(self.cleaned_data["title"].split())
+
+
+class CountedSessionForm(forms.ModelForm):
+    """A counted session, until certified: what the minutes print of it, not its rules.
+
+    The place may stay empty (an imported tally often does not say): the minutes leave it out.
+    """
+
+    class Meta:
+        model = VotingSession
+        fields = ["title", "subject", "date", "start_time", "place"]
+        widgets = SessionForm.Meta.widgets
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].required = False
         self.helper = _helper(_("Save"))
 
     def clean_title(self) -> str:
@@ -176,13 +197,32 @@ class VoterImportForm(forms.Form):
         return upload
 
 
+class AccountChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+
+
 class CommitteeMemberForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     unit = forms.CharField(label=_("Position or unit"), max_length=300, required=False)
     role = forms.ChoiceField(
         label=_("Role"), choices=CommitteeMember.Role.choices, initial=CommitteeMember.Role.MEMBER
     )
+    user = AccountChoiceField(
+        label=_("Account"),
+        queryset=None,
+        required=False,
+        empty_label=_("No account"),
+        help_text=_(
+            "The account this member signs in with. Only a member linked to an account can "
+            "certify the results. The list holds the counting committee's accounts of this "
+            "organization."
+        ),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, session: VotingSession, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Only this body's committee accounts: another body's id posted anyway is a form error.
+        self.fields["user"].queryset = committee_accounts(session)
         self.helper = _helper(_("Save"))

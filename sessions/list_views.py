@@ -51,16 +51,17 @@ def _list_page(
     add: Callable[[VotingSession, dict[str, Any]], str],
     rows: Callable[[VotingSession], dict[str, Any]],
     form_kwargs: Callable[[VotingSession], dict[str, Any]] = lambda session: {},
+    frozen_message: str = services.MSG_NOT_DRAFT,
 ) -> HttpResponse:
-    """A list tab: its rows, and while the lists are editable a form that adds one row.
+    """A list tab: its rows, and while the list is editable a form that adds one row.
 
-    `add` calls the service and returns the success message. A POST once the lists are frozen is
+    `add` calls the service and returns the success message. A POST once the list is frozen is
     refused with the same message the services give, never silently dropped.
     """
     session = get_session_for_user(request.user, pk)
     context = tab_context(request, session, tab)
     form = None
-    if context["editable"]:
+    if context["list_editable"]:
         form = form_class(request.POST or None, **form_kwargs(session))
         if request.method == "POST" and form.is_valid():
             try:
@@ -72,7 +73,7 @@ def _list_page(
                 return redirect(f"votesessions:{tab}", pk=pk)
     elif request.method == "POST":
         get_session_for_user(request.user, pk, need=Need.PREPARE)
-        messages.error(request, _(services.MSG_NOT_DRAFT))
+        messages.error(request, _(frozen_message))
         return redirect(f"votesessions:{tab}", pk=pk)
     context.update(form=form, **rows(session))
     return render(request, f"votesessions/{tab}.html", context)
@@ -311,20 +312,27 @@ def session_committee(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "committee",
         form_class=CommitteeMemberForm,
+        form_kwargs=lambda session: {"session": session},
         add=add,
         rows=lambda session: {"committee": selectors.session_committee(session)},
+        frozen_message=services.MSG_COMMITTEE_CERTIFIED,
     )
 
 
 @require_http_methods(["GET", "POST"])
 def committee_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     member = get_committee_member_for_user(request.user, pk, member_pk)
-    initial = {"full_name": member.full_name, "unit": member.unit, "role": member.role}
+    initial = {
+        "full_name": member.full_name,
+        "unit": member.unit,
+        "role": member.role,
+        "user": member.user_id,
+    }
     return _edit_page(
         request,
         member,
         "committee",
-        form=CommitteeMemberForm(request.POST or None, initial=initial),
+        form=CommitteeMemberForm(request.POST or None, initial=initial, session=member.session),
         update=lambda data: services.committee_member_update(
             actor=request.user, member=member, **data
         ),

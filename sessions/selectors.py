@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from .audit_keys import LEGACY_KEY_ID, current_key, keyring
 from .collation import committee_order
-from .models import AuditEvent, Candidate, CommitteeMember, Voter, VotingSession
+from .models import AuditEvent, Candidate, CommitteeMember, Membership, Voter, VotingSession
 from .regimes import quorum_met, quorum_needed
 
 VOTER_LIST_FORMAT = "tinnhiem-voter-list-v1"
@@ -51,7 +52,7 @@ def session_candidates(session: VotingSession) -> list[Candidate]:
 
 
 def session_committee(session: VotingSession) -> list[CommitteeMember]:
-    return committee_order(session.committee.all())
+    return committee_order(session.committee.select_related("user"))
 
 
 def session_audit(session: VotingSession) -> list[AuditEvent]:
@@ -295,3 +296,18 @@ def voters_matching(session: VotingSession, query: str) -> QuerySet[Voter]:
     if query:
         voters = voters.filter(Q(full_name__icontains=query) | Q(unit__icontains=query))
     return voters
+
+
+def committee_accounts(session: VotingSession) -> QuerySet:
+    """The accounts a member of this session's committee may be linked to: active accounts with
+    the counting-committee role in the session's organization (not above, not beside it)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__organization_id=session.organization_id,
+            memberships__role=Membership.Role.COMMITTEE,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

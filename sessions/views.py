@@ -21,6 +21,7 @@ from .access import (
     sessions_for,
 )
 from .forms import (
+    CountedSessionForm,
     SessionForm,
 )
 from .models import VotingSession
@@ -34,11 +35,17 @@ def errors_text(exc: ValidationError) -> str:
 
 
 def tab_context(request: HttpRequest, session: VotingSession, tab: str) -> dict[str, Any]:
+    can_prepare = can(request.user, session, Need.PREPARE)
     return {
         "session": session,
         "tab": tab,
-        "can_prepare": can(request.user, session, Need.PREPARE),
-        "editable": session.is_draft and can(request.user, session, Need.PREPARE),
+        "can_prepare": can_prepare,
+        "editable": session.is_draft and can_prepare,
+        # The list this tab shows: the committee, elected on the day, changes until certified.
+        "list_editable": can_prepare
+        and (not session.is_certified if tab == "committee" else session.is_draft),
+        # A counted session's details (subject, place, time) are corrected until certified.
+        "details_editable": session.is_closed and can_prepare,
     }
 
 
@@ -81,11 +88,13 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft's details, or a counted session's subject, time and place until certified."""
     session = get_session_for_user(request.user, pk, need=Need.PREPARE)
-    if not session.is_draft:
-        messages.error(request, _("Only a draft session can be edited."))
+    if not (session.is_draft or session.is_closed):
+        messages.error(request, _(services.MSG_NOT_EDITABLE))
         return redirect("votesessions:detail", pk=pk)
-    form = SessionForm(
+    form_class = SessionForm if session.is_draft else CountedSessionForm
+    form = form_class(
         request.POST or None,
         instance=session,
         organizations=organizations_for(request.user, Need.PREPARE),

@@ -60,7 +60,8 @@ def fill_session(
     voters: int = 5,
     head: bool = True,
 ) -> VotingSession:
-    """Give a draft session everything "ready" needs."""
+    """Give a draft session everything "ready" needs. The committee's head is linked to the
+    organization's counting-committee account, if it has one, so that account may certify."""
     for i in range(candidates):
         services.candidate_add(
             actor=actor,
@@ -75,22 +76,71 @@ def fill_session(
     if rows:
         services.voters_import(actor=actor, session=session, rows=rows, replace=False)
     if head:
+        account = (
+            Membership.objects.filter(organization=session.organization, role=Role.COMMITTEE)
+            .order_by("pk")
+            .values_list("user", flat=True)
+            .first()
+        )
         services.committee_member_add(
-            actor=actor, session=session, full_name="Trưởng Ban Kiểm", unit="", role="head"
+            actor=actor,
+            session=session,
+            full_name="Trưởng Ban Kiểm",
+            unit="",
+            role="head",
+            user=get_user_model().objects.filter(pk=account).first(),
         )
     session.refresh_from_db()
     return session
 
 
+def link_head(session: VotingSession, actor: User, account: User) -> None:
+    """Give the session's committee a head linked to `account` (the Committee tab's link), so
+    that account may certify: the existing head if there is one, else "Trưởng Ban Kiểm"."""
+    head = session.committee.filter(role="head").first()
+    if head is None:
+        services.committee_member_add(
+            actor=actor,
+            session=session,
+            full_name="Trưởng Ban Kiểm",
+            unit="",
+            role="head",
+            user=account,
+        )
+    else:
+        services.committee_member_update(
+            actor=actor,
+            member=head,
+            full_name=head.full_name,
+            unit=head.unit,
+            role="head",
+            user=account,
+        )
+
+
+def check_in(session: VotingSession, count: int | None = None) -> None:
+    """Mark the first `count` summoned voters present (all of them by default), at the desk."""
+    from ballots import services as ballot_services
+
+    for voter in session.voters.order_by("number")[:count]:
+        ballot_services.voter_check_in(voter=voter, present=True)
+
+
 def open_session(session: VotingSession, actor: User, *, codes: int = 10, activate: int = 5):
-    """Freeze, print codes, check everyone in, activate some slips, open. Returns the codes."""
+    """Freeze, print codes, check everyone in, activate some slips, open. Returns the codes.
+
+    Activating more slips than people present needs a recorded explanation (the desk's rule):
+    the helper records one first when asked to."""
     from ballots import services as ballot_services
 
     if session.status == "draft":
         services.session_mark_ready(actor=actor, session=session)
     plain = ballot_services.codes_generate(actor=actor, session=session, count=codes)
-    for voter in session.voters.all():
-        ballot_services.voter_check_in(voter=voter, present=True)
+    check_in(session)
+    if activate > session.voters.count():
+        ballot_services.issue_explanation_save(
+            actor=actor, session=session, explanation="Phát thêm phiếu cho đại biểu khách mời."
+        )
     for code in plain[:activate]:
         ballot_services.code_activate(session=session, raw=code)
     ballot_services.session_open(actor=actor, session=session)
@@ -122,6 +172,8 @@ def build_cast() -> Cast:
     other_org = make_org("Hội Nông dân tỉnh")
     secretariat = make_member(org, Role.SECRETARIAT, "thuky")
     other_secretariat = make_member(other_org, Role.SECRETARIAT, "thuky_khac")
+    # Before the sessions: their committee's head is linked to it (fill_session).
+    committee = make_member(org, Role.COMMITTEE, "kiemphieu")
     session = fill_session(make_session(org, secretariat), secretariat)
     other_session = fill_session(make_session(other_org, other_secretariat), other_secretariat)
     return Cast(
@@ -129,7 +181,7 @@ def build_cast() -> Cast:
         org=org,
         other_org=other_org,
         secretariat=secretariat,
-        committee=make_member(org, Role.COMMITTEE, "kiemphieu"),
+        committee=committee,
         leader=make_member(org, Role.LEADER, "lanhdao"),
         parent_leader=make_member(province, Role.LEADER, "lanhdao_tinh"),
         other_secretariat=other_secretariat,

@@ -1,8 +1,9 @@
 """Every write on sessions, officials and their lists. One transaction each, with its audit event
 (or, for officials and organizations, which outlive sessions, its registry event).
 
-Lists (candidates, voters, committee) change only while the session is a draft: each service
-locks the session row first and checks its status on the locked row, so a concurrent "ready"
+Lists (candidates, voters) change only while the session is a draft; the counting committee,
+elected on the day, until the results are certified (committee.py). Each service locks the
+session row first and checks its status on the locked row, so a concurrent "ready" or "certify"
 cannot slip between the check and the write.
 
 The status itself is written only by `session_transition` (transitions.py, with the table of
@@ -11,6 +12,13 @@ allowed moves); other apps' services lock with `lock_session` and refuse with `r
 
 from __future__ import annotations
 
+from .committee import (  # noqa: F401
+    MSG_COMMITTEE_CERTIFIED,
+    committee_member_add,
+    committee_member_build,
+    committee_member_remove,
+    committee_member_update,
+)
 from .common import (  # noqa: F401
     MSG_ALREADY_OPENED,
     MSG_DUPLICATE_MEMBER,
@@ -27,6 +35,8 @@ from .common import (  # noqa: F401
     refuse,
 )
 from .lifecycle import (  # noqa: F401
+    COUNTED_FIELDS,
+    MSG_NOT_EDITABLE,
     SESSION_FIELDS,
     default_scope,
     session_back_to_draft,
@@ -40,9 +50,6 @@ from .lists import (  # noqa: F401
     candidate_move,
     candidate_remove,
     candidate_update,
-    committee_member_add,
-    committee_member_remove,
-    committee_member_update,
     voter_add,
     voter_remove,
     voter_update,

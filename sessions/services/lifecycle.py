@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext_noop
 
 from ..models import (
     Candidate,
@@ -16,12 +18,12 @@ from ..models import (
 )
 from ..regimes import default_scope
 from ..selectors import readiness_blockers, voter_list_fingerprint
+from .committee import committee_member_build
 from .common import (
     MSG_ALREADY_OPENED,
     MSG_NOT_READY,
     Status,
     _json,
-    _lock_draft,
     audit_record,
     lock_session,
     refuse,
@@ -63,13 +65,35 @@ def session_create(
     return session
 
 
+# What a counted session (closed, not yet certified) may still correct before the minutes freeze:
+# the words and the time and place they print, never the rules it was counted under.
+COUNTED_FIELDS = ("title", "subject", "date", "start_time", "place")
+
+MSG_NOT_EDITABLE = gettext_noop(
+    "Only a draft session can be edited, and a counted one until its results are certified."
+)
+
+
+def _clean(session: VotingSession) -> None:
+    """full_clean, except that a counted session may not know its place: an imported tally
+    often does not say where it was counted, and the minutes then leave the place out rather
+    than print a placeholder."""
+    exclude = ["place"] if session.is_counted and not session.place else None
+    session.full_clean(exclude=exclude)
+
+
 @transaction.atomic
 def session_create_counted(
-    *, organization: Organization, lines: list[tuple[str, str]], **fields: Any
+    *,
+    organization: Organization,
+    lines: list[tuple[str, str]],
+    committee: Iterable[tuple[str, str, str]] = (),
+    **fields: Any,
 ) -> tuple[VotingSession, list[Candidate]]:
     """Create a session that starts life already counted (closed): a paper tally imported from
     a file. Each line (full name, position) becomes a new official and, in that order, a
     candidate; the scope defaults by regime. There is no voter list, so it is frozen empty.
+    `committee` (full name, unit, role) is checked as the committee tab checks it.
 
     Runs inside the caller's transaction, which stores the counts and records the audit event.
     """
@@ -83,7 +107,7 @@ def session_create_counted(
         voter_list_sha256=voter_list_fingerprint([]),
         **values,
     )
-    session.full_clean()
+    _clean(session)
     session.save()
     candidates = []
     for order, (full_name, position) in enumerate(lines, start=1):
@@ -95,23 +119,32 @@ def session_create_counted(
                 session=session, official=official, position=position, order=order
             )
         )
+    for full_name, unit, role in committee:
+        committee_member_build(session=session, full_name=full_name, unit=unit, role=role).save()
     return session, candidates
 
 
 @transaction.atomic(durable=True)
 def session_update(*, actor: AbstractBaseUser, session: VotingSession, **fields: Any) -> None:
-    """Change a draft session's details (an empty scope takes the regime's default); audited."""
-    locked = _lock_draft(session)
+    """Change a draft session's details (an empty scope takes the regime's default), or a counted
+    one's COUNTED_FIELDS until it is certified; audited."""
+    locked = lock_session(session)
+    if locked.is_draft:
+        allowed = SESSION_FIELDS
+    elif locked.is_closed:
+        allowed = COUNTED_FIELDS
+    else:
+        raise refuse(MSG_NOT_EDITABLE, "not_draft")
     if "scope" in fields and not fields["scope"]:
         fields["scope"] = default_scope(fields.get("regime", locked.regime))
     changed = {}
-    for key in SESSION_FIELDS:
+    for key in allowed:
         if key in fields and getattr(locked, key) != fields[key]:
             changed[key] = _json(fields[key])
             setattr(locked, key, fields[key])
     if not changed:
         return
-    locked.full_clean()
+    _clean(locked)
     locked.save(update_fields=[*changed])
     audit_record(session=locked, actor=actor, action="session_updated", **changed)
 

@@ -1,4 +1,4 @@
-"""The lists of a draft session: candidates, summoned voters, counting committee."""
+"""The lists of a draft session: candidates and summoned voters (the committee: committee.py)."""
 
 from __future__ import annotations
 
@@ -11,20 +11,16 @@ from django.utils.translation import gettext as _
 from ..imports import VoterRow
 from ..models import (
     Candidate,
-    CommitteeMember,
     Official,
     Voter,
     VotingSession,
 )
 from ..proposals import proposed_exclusion
-from ..selectors import normalize_name, rated_names, same_person
+from ..selectors import normalize_name, same_person
 from .common import (
-    MSG_DUPLICATE_MEMBER,
     MSG_DUPLICATE_VOTER,
     MSG_OFFICIAL_TWICE,
     MSG_ON_COMMITTEE,
-    MSG_RATED_ON_COMMITTEE,
-    MSG_SECOND_HEAD,
     MSG_WRONG_ORGANIZATION,
     _lock_draft,
     audit_record,
@@ -263,60 +259,3 @@ def voters_import(
         file=filename,
     )
     return len(voters)
-
-
-# --- Counting committee -----------------------------------------------------------------------
-
-
-def _check_member(session: VotingSession, member: CommitteeMember) -> None:
-    rated = same_person(member.full_name, rated_names(session))
-    if rated is not None:
-        raise refuse(MSG_RATED_ON_COMMITTEE, "rated", name=rated)
-    others = session.committee.exclude(pk=member.pk)
-    if member.role == CommitteeMember.Role.HEAD:
-        head = others.filter(role=CommitteeMember.Role.HEAD).first()
-        if head is not None:
-            raise refuse(MSG_SECOND_HEAD, "second_head", name=head.full_name)
-    if same_person(member.full_name, others.values_list("full_name", flat=True)):
-        raise refuse(MSG_DUPLICATE_MEMBER, "duplicate", name=member.full_name)
-
-
-@transaction.atomic(durable=True)
-def committee_member_add(
-    *, actor: AbstractBaseUser, session: VotingSession, full_name: str, unit: str, role: str
-) -> CommitteeMember:
-    """Add a committee member; a person being rated, a second head or a duplicate is refused."""
-    locked = _lock_draft(session)
-    member = CommitteeMember(
-        session=locked, full_name=" ".join(full_name.split()), unit=unit.strip(), role=role
-    )
-    member.full_clean(validate_constraints=False)
-    _check_member(locked, member)
-    member.save()
-    audit_record(
-        session=locked, actor=actor, action="committee_added", name=member.full_name, role=role
-    )
-    return member
-
-
-@transaction.atomic(durable=True)
-def committee_member_update(
-    *, actor: AbstractBaseUser, member: CommitteeMember, full_name: str, unit: str, role: str
-) -> None:
-    locked = _lock_draft(member.session)
-    current = CommitteeMember.objects.get(pk=member.pk, session=locked)
-    current.full_name, current.unit, current.role = " ".join(full_name.split()), unit.strip(), role
-    current.full_clean(validate_constraints=False)
-    _check_member(locked, current)
-    current.save()
-    audit_record(
-        session=locked, actor=actor, action="committee_updated", name=current.full_name, role=role
-    )
-
-
-@transaction.atomic(durable=True)
-def committee_member_remove(*, actor: AbstractBaseUser, member: CommitteeMember) -> None:
-    locked = _lock_draft(member.session)
-    current = CommitteeMember.objects.get(pk=member.pk, session=locked)
-    current.delete()
-    audit_record(session=locked, actor=actor, action="committee_removed", name=current.full_name)

@@ -16,6 +16,7 @@ from ballots.models import VoterCode
 from ballots.services import BallotRefused
 from sessions import services as session_services
 from sessions.models import AuditEvent
+from tests.factories import check_in
 
 
 def test_a_code_carries_at_least_64_bits_and_reads_in_groups():
@@ -69,6 +70,7 @@ def test_codes_can_be_generated_only_for_a_ready_session(cast):
 
 def test_a_printed_slip_does_nothing_until_the_desk_activates_it(cast):
     session_services.session_mark_ready(actor=cast.secretariat, session=cast.session)
+    check_in(cast.session, 1)
     code = services.codes_generate(actor=cast.secretariat, session=cast.session, count=3)[0]
     with pytest.raises(BallotRefused) as refused:
         services.ballot_open(code)
@@ -91,6 +93,7 @@ def test_the_desk_refuses_a_code_of_another_session(cast):
 
 def test_regenerating_voids_every_earlier_slip(cast):
     session_services.session_mark_ready(actor=cast.secretariat, session=cast.session)
+    check_in(cast.session, 2)
     old = services.codes_generate(actor=cast.secretariat, session=cast.session, count=3)
     services.code_activate(session=cast.session, raw=old[0])
     new = services.codes_generate(actor=cast.secretariat, session=cast.session, count=3)

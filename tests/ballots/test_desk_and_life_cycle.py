@@ -50,6 +50,7 @@ def test_the_desk_finds_people_by_name(client, ready):
 
 
 def test_the_desk_activates_a_slip_typed_or_scanned(client, ready):
+    _check_in(ready.session, 1)
     client.force_login(ready.committee)
     url = reverse("ballots:desk", args=[ready.session.pk])
     client.post(url, {"code": f"http://10.0.0.2:8000/b/#{ready.codes[0].lower()}"})

@@ -13,7 +13,7 @@ from ballots import lan, services
 from ballots.models import VoterCode
 from ballots.services import BallotRefused
 from sessions import services as session_services
-from tests.factories import fill_session, full_choices, make_session, open_session
+from tests.factories import check_in, fill_session, full_choices, make_session, open_session
 
 IP_JSON = json.dumps(
     [
@@ -130,6 +130,7 @@ def test_spare_slips_of_a_freeze_are_void_once_the_session_goes_back_to_draft(ca
 
 def test_before_opening_the_secretariat_chooses_a_spare_stack_or_a_new_set(client, cast):
     session_services.session_mark_ready(actor=cast.secretariat, session=cast.session)
+    check_in(cast.session)
     first = services.codes_generate(actor=cast.secretariat, session=cast.session, count=2)
     client.force_login(cast.secretariat)
     url = reverse("ballots:codes", args=[cast.session.pk])

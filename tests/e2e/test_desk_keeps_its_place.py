@@ -37,6 +37,8 @@ def test_after_a_check_in_or_an_activation_the_desk_keeps_its_place_and_the_code
     session_services.session_mark_ready(actor=cast_tx.secretariat, session=session)
     codes = services.codes_generate(actor=cast_tx.secretariat, session=session, count=3)
     voter = session.voters.order_by("number")[44]
+    # Someone already checked in: with the person checked in below, two slips may go out.
+    services.voter_check_in(voter=session.voters.order_by("number")[0], present=True)
 
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()

@@ -105,11 +105,16 @@ def test_a_session_from_preparation_to_published_minutes(
     _go(staff, "main form button[type=submit]")  # "Import 40 voters"
     assert session.voters.count() == 40
 
-    # The counting committee.
+    # The counting committee; the head signs in as "kiemphieu" and will certify.
     staff.goto(f"{base}/sessions/{session.pk}/committee/")
-    for name, role in (("Ma Văn Kiên", "head"), ("Lục Thị Hoa", "member")):
+    for name, role, account in (
+        ("Ma Văn Kiên", "head", "kiemphieu"),
+        ("Lục Thị Hoa", "member", ""),
+    ):
         staff.fill("#id_full_name", name)
         staff.select_option("#id_role", role)
+        if account:
+            staff.select_option("#id_user", label=account)
         _submit(staff)
     staff.goto(f"{base}/sessions/{session.pk}/")
     staff.screenshot(path=str(shots / "session-overview.png"), full_page=True)
@@ -234,10 +239,18 @@ def test_a_paper_tally_goes_from_import_to_a_public_page(
     staff.select_option("#id_procedure", "rating")
     staff.fill("#id_collected", "48")
     staff.fill("#id_issued", "48")
+    staff.fill("#id_present", "48")
+    staff.fill("#id_committee_head", "Lý Thị Nga, Đại biểu HĐND tỉnh")
     staff.set_input_files("#id_file", str(sheet))
     _submit(staff)
     session = VotingSession.objects.get(title="Kỳ họp HĐND: kết quả lấy phiếu tín nhiệm")
     assert (session.status, session.scope) == ("closed", "public")
+    # An imported count names no accounts: the member who certifies is linked on the tab.
+    staff.goto(f"{base}/sessions/{session.pk}/committee/")
+    staff.fill("#id_full_name", "Lục Văn Kiểm")
+    staff.select_option("#id_user", label="kiemphieu")
+    _submit(staff)
+    assert session.committee.get(full_name="Lục Văn Kiểm").user == cast_tx.committee
 
     committee = _sign_in(browser.new_context(), base, "kiemphieu")
     committee.goto(f"{base}/sessions/{session.pk}/results/")

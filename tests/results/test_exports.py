@@ -21,7 +21,7 @@ from results.frozen import session_result
 from results.models import Certification
 from results.spreadsheets import csv_cell, formula_like
 from tests.built_once import built_once
-from tests.factories import build_cast, open_session
+from tests.factories import build_cast, link_head, open_session
 
 # What a spreadsheet would run: each typed by somebody as a name and as a position.
 FORMULAS = [
@@ -85,7 +85,9 @@ def formula_tally():
         rows=rows,
         collected=48,
         issued=48,
+        present=48,
     )
+    link_head(session, cast.secretariat, cast.committee)
     result_services.result_certify(actor=cast.committee, session=session)
     session.refresh_from_db()
     cast.session = session

@@ -1,6 +1,8 @@
 """Bring in a counted tally sheet (CSV/XLSX) as a closed "paper tally" session, ready to certify.
 
-Prints the new session's public id alone on its last line, for scripts.
+What the sheet does not say (subject, place, start time, present, committee) may be given as
+options, or filled in later on the session's pages until the results are certified; a figure not
+given stays unknown. Prints the new session's public id alone on its last line, for scripts.
 """
 
 from __future__ import annotations
@@ -14,10 +16,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ballots.paper import system_user, tally_import
-from ballots.tally_checks import parse_count, tally_import_problems
+from ballots.tally_checks import (
+    committee_problems,
+    committee_rows,
+    parse_count,
+    tally_import_problems,
+)
 from ballots.tally_file import parse_tally_file
 from sessions.models import Organization
 from sessions.regimes import PROCEDURES, REGIMES
+
+REPEATED = "append"  # argparse: the option may be given once per committee member
 
 
 def _count(text: str) -> int:
@@ -41,17 +50,38 @@ class Command(BaseCommand):
         parser.add_argument("--summoned", type=_count, help="people summoned (nq85: members)")
         parser.add_argument("--organization", default="", help="organization name")
         parser.add_argument("--date", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
-        parser.add_argument("--place", default="")
+        parser.add_argument("--place", default="", help="where the count took place")
+        parser.add_argument(
+            "--subject", default="", help="the positions rated: 'Lấy phiếu tín nhiệm đối với …'"
+        )
+        parser.add_argument(
+            "--start-time", type=datetime.time.fromisoformat, help="HH:MM, when the count began"
+        )
+        parser.add_argument("--present", type=_count, help="people present")
+        parser.add_argument(
+            "--committee-head", default="", help="'Full name, position': head of the committee"
+        )
+        parser.add_argument(
+            "--committee-member",
+            action=REPEATED,
+            default=[],
+            help="'Full name, position': a committee member (repeat for each)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         collected, issued = options["collected"], options["issued"]
-        summoned = options["summoned"]
+        summoned, present = options["summoned"], options["present"]
+        head, members = options["committee_head"], options["committee_member"]
         problems = tally_import_problems(
-            regime=options["regime"], collected=collected, issued=issued, summoned=summoned
-        )
+            regime=options["regime"],
+            collected=collected,
+            issued=issued,
+            summoned=summoned,
+            present=present,
+        ) + committee_problems(head=head, members=members, field="committee")
         if problems:
             raise CommandError(" ".join(f"--{p.field}: {p.message}" for p in problems))
         parsed = parse_tally_file(
@@ -81,7 +111,11 @@ class Command(BaseCommand):
                 collected=collected,
                 issued=issued,
                 summoned=summoned,
-                place=options["place"],
+                present=present,
+                place=options["place"].strip(),
+                subject=" ".join(options["subject"].split()),
+                start_time=options["start_time"],
+                committee=committee_rows(head=head, members=members),
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc

@@ -74,8 +74,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             orgs = self._organizations()
             users = self._users(orgs)
-        self._veterans_session(orgs["ccb"], users["thuky"])
-        self._council_session(orgs["hdnd"], users["hdnd"])
+        self._veterans_session(orgs["ccb"], users["thuky"], users["kiemphieu"])
+        self._council_session(orgs["hdnd"], users["hdnd"], users["kiemphieu"])
         self._published_history(orgs["hdnd"], users["kiemphieu"], users["hdnd"])
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with one of these:"))
         rows = [
@@ -156,6 +156,7 @@ class Command(BaseCommand):
         title: str,
         candidates: list[tuple[str, str]],
         committee: list[tuple[str, str, str]],
+        accounts: dict[str, Any],
         voter_count: int,
         voter_units: list[str],
         **fields: Any,
@@ -168,8 +169,14 @@ class Command(BaseCommand):
         for name, position in candidates:
             services.candidate_add(actor=actor, session=session, full_name=name, positions=position)
         for name, unit, role in committee:
+            # The member who signs in is linked to the account: only they may certify.
             services.committee_member_add(
-                actor=actor, session=session, full_name=name, unit=unit, role=role
+                actor=actor,
+                session=session,
+                full_name=name,
+                unit=unit,
+                role=role,
+                user=accounts.get(name),
             )
         taken = {name for name, _ in candidates}
         names = demo_names(voter_count, taken)
@@ -213,11 +220,29 @@ class Command(BaseCommand):
             collected=48,
             issued=49,
             summoned=50,
+            present=49,
+            subject="người giữ chức vụ do Hội đồng nhân dân tỉnh bầu",
+            start_time=datetime.time(15, 30),
+            committee=[
+                ("Lý Thị Nga", "Đại biểu HĐND tỉnh, tổ số 1", "head"),
+                ("Lục Văn Kiểm", "Đại biểu HĐND tỉnh, tổ số 3", "member"),
+            ],
+        )
+        # An imported count names no accounts: the secretariat links the member who signs in
+        # (the Committee tab), and that member certifies.
+        member = session.committee.get(full_name="Lục Văn Kiểm")
+        services.committee_member_update(
+            actor=actor,
+            member=member,
+            full_name=member.full_name,
+            unit=member.unit,
+            role=member.role,
+            user=committee,
         )
         result_certify(actor=committee, session=session)
         result_publish(actor=actor, session=session)
 
-    def _veterans_session(self, organization: Organization, actor: Any) -> None:
+    def _veterans_session(self, organization: Organization, actor: Any, committee: Any) -> None:
         self._session(
             organization=organization,
             actor=actor,
@@ -238,10 +263,11 @@ class Command(BaseCommand):
                 ("Vũ Thị G", "Phó Chủ tịch Hội Cựu chiến binh tỉnh"),
             ],
             committee=[
-                ("Ma Văn Kiên", "Trưởng ban Tổ chức - Kiểm tra", "head"),
+                ("Lục Văn Kiểm", "Trưởng ban Tổ chức - Kiểm tra", "head"),
                 ("Lục Thị Hoa", "Chánh Văn phòng", "member"),
                 ("Đàm Văn Tùng", "Trưởng ban Tuyên huấn", "member"),
             ],
+            accounts={"Lục Văn Kiểm": committee},
             voter_count=40,
             voter_units=[
                 "Ủy viên Ban Chấp hành Hội tỉnh",
@@ -252,7 +278,7 @@ class Command(BaseCommand):
             ],
         )
 
-    def _council_session(self, organization: Organization, actor: Any) -> None:
+    def _council_session(self, organization: Organization, actor: Any, committee: Any) -> None:
         self._session(
             organization=organization,
             actor=actor,
@@ -274,7 +300,9 @@ class Command(BaseCommand):
             committee=[
                 ("Lý Thị Nga", "Đại biểu HĐND tỉnh, tổ số 1", "head"),
                 ("Bế Văn Sáng", "Đại biểu HĐND tỉnh, tổ số 2", "member"),
+                ("Lục Văn Kiểm", "Đại biểu HĐND tỉnh, tổ số 3", "member"),
             ],
+            accounts={"Lục Văn Kiểm": committee},
             voter_count=50,
             voter_units=["Đại biểu HĐND tỉnh"],
         )
