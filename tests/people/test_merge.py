@@ -15,7 +15,7 @@ from people.models import OfficialMerge
 from results import services as result_services
 from sessions import services as session_services
 from sessions.models import Candidate, Membership, Official, RegistryEvent
-from tests.factories import make_member, make_session
+from tests.factories import link_head, make_member, make_session
 
 
 def _certified_tally(tree, name: str):
@@ -36,7 +36,9 @@ def _certified_tally(tree, name: str):
         ],
         collected=48,
         issued=48,
+        present=48,
     )
+    link_head(session, committee, committee)
     result_services.result_certify(actor=committee, session=session)
     session.refresh_from_db()
     return session, committee

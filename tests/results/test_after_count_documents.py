@@ -23,6 +23,7 @@ from results.docx_documents import paper_docx
 from results.frozen import session_result
 from results.models import Certification, ResultDocuments
 from sessions.models import AuditEvent
+from tests.factories import link_head
 
 SITTING = datetime.date(2025, 12, 5)
 PERSON = "Nguyễn Thị Phương Thảo"
@@ -56,7 +57,8 @@ def _rows(people: int) -> list[TallyRow]:
 
 def _certify(session, user):
     """Certification as the committee does it (the one place to adapt if its rules grow)."""
-    CountSheet.objects.filter(session=session).update(present=47)
+    CountSheet.objects.filter(session=session).update(present=48)
+    link_head(session, user, user)
     result_services.result_certify(actor=user, session=session)
     session.refresh_from_db()
     return session

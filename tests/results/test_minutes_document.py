@@ -25,7 +25,7 @@ from results.tally import result_compute
 from sessions import services
 from sessions.models import CommitteeMember, Organization, VotingSession
 from tests.built_once import built_once
-from tests.factories import build_cast, make_org, make_user, open_session
+from tests.factories import build_cast, link_head, make_member, make_org, make_user, open_session
 from tests.results.test_certify_publish import _vote
 
 VOTES = [
@@ -383,11 +383,14 @@ def test_an_account_on_no_committee_seat_is_named_by_its_own_name(voted):
 
 def test_a_draft_says_du_thao_on_every_page_and_prints_no_ballot_set_code(db):
     session = imported(state_org(), people=30)
+    CountSheet.objects.filter(session=session).update(issued=48, present=48)
     found = session_minutes(session)
     texts = pages(found.pdf)
     assert found.kind == "draft" and len(texts) >= 3
     assert all("DỰ THẢO" in page for page in texts)
-    certification = result_services.result_certify(actor=make_user(), session=session)
+    certifier = make_member(session.organization, "committee")
+    link_head(session, certifier, certifier)
+    certification = result_services.result_certify(actor=certifier, session=session)
     draft = " ".join(texts).replace(" ", "")
     assert certification.ballot_set_sha256 not in draft
     assert "Sốliệubiênbảntổnghợp(SHA-256)" not in draft and "HMAC" not in draft
