@@ -9,6 +9,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sessions.forms import OneLineText
+
 from .services import MAX_CODES
 from .tally_checks import (
     committee_problems,
@@ -226,7 +228,7 @@ class CountField(forms.Field):
         return count
 
 
-class TallyImportForm(forms.Form):
+class TallyImportForm(OneLineText, forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=300)
     date = forms.DateField(

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from sessions.forms import OneLineText
 from sessions.models import Membership, Official, Organization
 
 
@@ -23,7 +24,7 @@ def _helper(submit_label: str) -> FormHelper:
     return helper
 
 
-class BodyForm(forms.ModelForm):
+class BodyForm(OneLineText, forms.ModelForm):
     """A body's name, kind and what its documents print."""
 
     class Meta:
@@ -47,7 +48,7 @@ class BodyForm(forms.ModelForm):
 FULL_NAME_HELP = _("In Vietnamese order, whole, e.g. “Trần Văn Đông”.")
 
 
-class AccountCreateForm(forms.Form):
+class AccountCreateForm(OneLineText, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150, help_text=FULL_NAME_HELP)
     username = forms.CharField(
         label=_("Username"),
@@ -74,7 +75,7 @@ class RoleGrantForm(forms.Form):
         self.helper = _helper(_("Grant the role"))
 
 
-class AccountRenameForm(forms.Form):
+class AccountRenameForm(OneLineText, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150, help_text=FULL_NAME_HELP)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -82,7 +83,7 @@ class AccountRenameForm(forms.Form):
         self.helper = _helper(_("Save"))
 
 
-class OfficialForm(forms.Form):
+class OfficialForm(OneLineText, forms.Form):
     organization = forms.ModelChoiceField(label=_("Body"), queryset=Organization.objects.none())
     full_name = forms.CharField(label=_("Full name"), max_length=150, help_text=FULL_NAME_HELP)
     positions = forms.CharField(
@@ -105,7 +106,7 @@ class OfficialForm(forms.Form):
         self.helper = _helper(_("Save"))
 
 
-class PositionForm(forms.Form):
+class PositionForm(OneLineText, forms.Form):
     title = forms.CharField(label=_("Position"), max_length=300)
     started_on = forms.DateField(
         label=_("Elected or appointed on"),

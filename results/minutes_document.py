@@ -64,10 +64,7 @@ def heading_lines(organization: Organization) -> list[HeadingLine]:
 def national_heading(organization: Organization) -> tuple[str, str]:
     """The right column: the Party's name for a Party body; for a State body or a mass
     organization the national name over the motto (domain.md, minutes point 1)."""
-    heading, motto = organization.heading()
-    if not heading and not motto and organization.kind == Kind.MASS:
-        return Organization.DEFAULT_HEADINGS[Kind.STATE]
-    return heading, motto
+    return organization.heading()
 
 
 def document_number(session: VotingSession) -> str:

@@ -16,6 +16,26 @@ from .models import Candidate, CommitteeMember, Official, Organization, VotingSe
 from .selectors import committee_accounts
 
 
+class OneLineText:
+    """A form mixin: every text field typed on one line stays on one line.
+
+    The browser sends a line break only from a textarea, but a pasted or forged value can carry
+    one into a title or a name, which then breaks a document's heading or an export's row (the
+    fuzz tests found a session title with a line feed). After the form's own checks, each text
+    field that is not a textarea has its whitespace runs turned into single spaces.
+    """
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()  # type: ignore[misc]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            value = cleaned.get(name)
+            if isinstance(value, str) and not isinstance(
+                field.widget, (forms.Textarea, forms.PasswordInput)
+            ):
+                cleaned[name] = " ".join(value.split())
+        return cleaned
+
+
 def _helper(submit_label: str) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = True
@@ -23,7 +43,7 @@ def _helper(submit_label: str) -> FormHelper:
     return helper
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(OneLineText, forms.ModelForm):
     scope = forms.ChoiceField(
         label=_("Publication scope"),
         choices=[("", _("Default for the legal basis")), *VotingSession.Scope.choices],
@@ -67,7 +87,7 @@ class SessionForm(forms.ModelForm):
         return " ".join(self.cleaned_data["title"].split())
 
 
-class CountedSessionForm(forms.ModelForm):
+class CountedSessionForm(OneLineText, forms.ModelForm):
     """A counted session, until certified: what the minutes print of it, not its rules.
 
     The place may stay empty (an imported tally often does not say): the minutes leave it out.
@@ -87,7 +107,7 @@ class CountedSessionForm(forms.ModelForm):
         return " ".join(self.cleaned_data["title"].split())
 
 
-class CandidateAddForm(forms.Form):
+class CandidateAddForm(OneLineText, forms.Form):
     official = forms.ModelChoiceField(
         label=_("Official already known"),
         queryset=Official.objects.none(),
@@ -122,7 +142,7 @@ class CandidateAddForm(forms.Form):
         return data
 
 
-class CandidateForm(forms.Form):
+class CandidateForm(OneLineText, forms.Form):
     position = forms.CharField(
         label=_("Position on the ballot"),
         max_length=300,
@@ -154,7 +174,7 @@ class CandidateForm(forms.Form):
         return data
 
 
-class VoterForm(forms.Form):
+class VoterForm(OneLineText, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     unit = forms.CharField(label=_("Position or unit"), max_length=300, required=False)
 
@@ -203,7 +223,7 @@ class AccountChoiceField(forms.ModelChoiceField):
         return f"{name} ({obj.get_username()})" if name else obj.get_username()
 
 
-class CommitteeMemberForm(forms.Form):
+class CommitteeMemberForm(OneLineText, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     unit = forms.CharField(label=_("Position or unit"), max_length=300, required=False)
     role = forms.ChoiceField(

@@ -19,7 +19,9 @@ class Organization(models.Model):
     DEFAULT_HEADINGS = {
         Kind.PARTY: ("ĐẢNG CỘNG SẢN VIỆT NAM", ""),
         Kind.STATE: ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
-        Kind.MASS: ("", ""),
+        # domain.md, minutes point 1: "a State body or a mass organization prints CỘNG HÒA XÃ
+        # HỘI CHỦ NGHĨA VIỆT NAM over Độc lập - Tự do - Hạnh phúc".
+        Kind.MASS: ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
     }
 
     name = models.CharField(_("name"), max_length=200, unique=True)
