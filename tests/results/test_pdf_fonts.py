@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from ballots.documents import ballot_form_pdf, slips_pdf
 from results import documents
+from results.papers import document_pdf
 from results.tally import result_compute
 from tests.factories import full_choices, open_session
 
@@ -60,6 +61,8 @@ def test_every_document_uses_only_the_bundled_serif_and_a_monospace_for_codes(co
     pdfs = {
         "minutes": documents.minutes_pdf(result, ballot_set_sha256="0" * 64),
         "announcement": documents.announcement_pdf(result),
+        "report": document_pdf("report", result),
+        "resolution": document_pdf("resolution", result),
     }
     for name, pdf in pdfs.items():
         fonts = _fonts(pdf)
@@ -97,32 +100,9 @@ def test_the_slips_use_the_bundled_serif_too(cast):
     assert serif and all(f.startswith(BUNDLED) for f in serif)
 
 
-def _glyphs(pdf: bytes, prefix: str) -> int:
-    """How many glyphs the embedded subsets whose name starts with `prefix` hold."""
-    count = 0
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        for ref in (page["/Resources"].get("/Font") or {}).values():
-            font = ref.get_object()
-            if str(font["/BaseFont"]).split("+")[-1].startswith(prefix):
-                widths = font["/DescendantFonts"][0].get_object().get("/W", [])
-                # /W: [first [w1 w2 …]] or [first last w]; count the glyph ids it covers.
-                index = 0
-                while index < len(widths):
-                    if isinstance(widths[index + 1], list):
-                        count += len(widths[index + 1])
-                        index += 2
-                    else:
-                        count += int(widths[index + 1]) - int(widths[index]) + 1
-                        index += 3
-    return count
-
-
-def test_the_ballot_form_borrows_another_font_only_for_the_tick_and_the_cross(counted):
-    """Liberation Serif has no ✓ or ✗ (the rule line shows both): the only glyphs allowed
-    from another font; every letter, Vietnamese ones included, is the bundled serif."""
+def test_the_ballot_form_takes_every_glyph_from_the_bundled_serif(counted):
+    """The ballot form prints no ✓ or ✗ any more (the marking rules had no source): every glyph,
+    Vietnamese letters included, comes from the bundled serif; no other font is embedded."""
     pdf = ballot_form_pdf(session=counted.session, copies=1)
     fonts = _fonts(pdf)
-    others = {f for f in fonts if not f.startswith(BUNDLED)}
-    assert any(f.startswith(BUNDLED) for f in fonts)
-    assert all(f.startswith("DejaVu") for f in others), fonts
-    assert sum(_glyphs(pdf, f) for f in others) <= 2
+    assert fonts and all(f.startswith(BUNDLED) for f in fonts), fonts
