@@ -190,7 +190,7 @@ def _ballots_line(result: SessionResult) -> Para:
             "n": result.whole_invalid,
         }
     if result.session.rules.over_summoned:
-        basis = _("Percentages are over the %(n)s members (Resolution 85/2014/QH13).")
+        basis = _("Percentages are over all %(n)s members.")
     else:
         basis = _("Percentages are over the %(n)s ballots collected.")
     return Para(f"{figures} {basis % {'n': result.denominator}}", lead=_("Ballots:"))

@@ -446,3 +446,11 @@ def test_the_minutes_read_in_english(voted):
     assert "The minutes are made in 03 copies of equal value." in text
     assert "Check codes (SHA-256)" in text and "DRAFT" in text
     assert "No.: 12/BB-BKP" in text
+
+
+def test_the_nq35_minutes_cite_no_other_resolution_for_their_denominator(db):
+    session = imported(state_org(), regime="nq35", summoned=50)
+    text = " ".join(pages(session_minutes(session).pdf))
+    assert "Tỷ lệ tính trên tổng số 50 đại biểu." in text
+    assert "85/2014" not in text
+    assert "Nghị quyết số 35/2012/QH13 ngày 21/11/2012" in text
