@@ -16,6 +16,7 @@ from .tally_checks import (
     committee_problems,
     committee_rows,
     count_validator,
+    date_problems,
     parse_count,
     tally_import_problems,
 )
@@ -306,6 +307,8 @@ class TallyImportForm(OneLineText, forms.Form):
         head, members = data.get("committee_head", ""), self.committee_lines()
         for problem in committee_problems(head=head, members=members):
             self.add_error("committee_members", problem.message)
+        for problem in date_problems(data.get("date")):
+            self.add_error(problem.field, problem.message)
         data["committee"] = committee_rows(head=head, members=members)
         upload = data.get("file")
         if upload is not None and upload.size > 2 * 1024 * 1024:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 from sessions.models import DESK_OPEN, Candidate, Voter, VotingSession
 from sessions.selectors import ballot_candidates, quorum
 from sessions.services import audit_record, lock_session, refuse, session_transition
+from sessions.text import visible
 
 from . import codes, storage, throttle
 from .models import BLANK, Ballot, CountSheet, VoterCode
@@ -33,6 +34,9 @@ State = VoterCode.State
 
 MAX_CODES = 5000
 
+MSG_EXPLANATION_SHORT = gettext_noop(
+    "Write the reason in words (at least 10 characters), as the minutes will print it."
+)
 MSG_NOT_READY_FOR_CODES = gettext_noop(
     "Voter codes can be generated only while the session is ready and voting has not opened."
 )
@@ -178,7 +182,9 @@ def issue_explanation_save(
     locked = lock_session(session)
     if locked.is_draft or locked.is_certified:
         raise refuse(MSG_EXPLANATION_WHEN, "not_running")
-    explanation = " ".join(explanation.split())
+    explanation = visible(explanation)  # zero-width characters alone explain nothing
+    if explanation and (len(explanation) < 10 or not any(ch.isalpha() for ch in explanation)):
+        raise refuse(MSG_EXPLANATION_SHORT, "too_short")
     CountSheet.objects.update_or_create(session=locked, defaults={"explanation": explanation})
     audit_record(
         session=locked, actor=actor, action="issue_explanation_saved", explanation=explanation

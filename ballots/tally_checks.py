@@ -12,14 +12,17 @@ ballots (checked by `paper.tally_problems`), is read by `parse_count` or held to
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.validators import MaxValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from sessions.imports import clean_text
 from sessions.models import Candidate, CommitteeMember, Official
 from sessions.regimes import needs_summoned
 from sessions.selectors import same_person
@@ -40,7 +43,9 @@ MSG_PRESENT_ABOVE_SUMMONED = gettext_noop("More people present than summoned.")
 MSG_COMMITTEE_NAME_EMPTY = gettext_noop("“%(line)s”: the full name is empty.")
 MSG_COMMITTEE_TWICE = gettext_noop("%(name)s is named twice on the committee.")
 MSG_ISSUED_ABOVE_SUMMONED = gettext_noop("More ballots issued than people summoned.")
-MSG_SUMMONED_REQUIRED = gettext_noop("Required for Resolution 85: it is the denominator.")
+MSG_SUMMONED_REQUIRED = gettext_noop(
+    "Required under this legal basis: percentages are over all members summoned."
+)
 MSG_NO_ONE_SUMMONED = gettext_noop("At least one person is summoned.")
 MSG_COUNT_ABOVE_COLLECTED = gettext_noop(
     "%(value)d is more than the %(collected)d ballots collected."
@@ -55,6 +60,14 @@ MSG_NOT_A_COUNT = gettext_noop("“%(value)s” is not a whole number.")
 MSG_NEGATIVE = gettext_noop("a count cannot be negative.")
 MSG_TOO_LARGE = gettext_noop("Too large: at most %(limit_value)s.")
 MSG_TOO_LONG = gettext_noop("longer than %(max)d characters.")
+MSG_COMMITTEE_TOO_MANY = gettext_noop("A counting committee of at most %(max)d people.")
+MSG_DATE_OUT_OF_RANGE = gettext_noop("The date must be between %(first)s and %(last)s.")
+
+# A counting committee is a handful of people (each gets a signing space in the minutes).
+MAX_COMMITTEE = 30
+# Imports record sessions from the first annual ratings (2013) on; nothing before 1980 or more
+# than a year ahead is a real date of a count.
+FIRST_DATE = datetime.date(1980, 1, 1)
 
 # For form fields holding a count or a figure.
 count_validator = MaxValueValidator(MAX_COUNT, message=gettext_lazy(MSG_TOO_LARGE))
@@ -99,7 +112,7 @@ class TallyProblem:
 def committee_member(text: str) -> tuple[str, str]:
     """A committee member as typed for an import, "Full name, position or unit": the name
     before the first comma, the rest as the unit."""
-    name, _comma, unit = text.partition(",")
+    name, _comma, unit = clean_text(text).partition(",")
     return " ".join(name.split()), " ".join(unit.split())
 
 
@@ -116,7 +129,10 @@ def committee_problems(
     a member is also rated is checked when the session is created, against its candidates.)"""
     problems = []
     seen: list[str] = []
-    for text in [t for t in [head, *members] if t.strip()]:
+    typed = [t for t in [head, *members] if t.strip()]
+    if len(typed) > MAX_COMMITTEE:
+        return [TallyProblem(field, _(MSG_COMMITTEE_TOO_MANY) % {"max": MAX_COMMITTEE})]
+    for text in typed:
         name, unit = committee_member(text)
         if not name:
             problems.append(TallyProblem(field, _(MSG_COMMITTEE_NAME_EMPTY) % {"line": text}))
@@ -129,6 +145,15 @@ def committee_problems(
             problems.append(TallyProblem(field, _(MSG_COMMITTEE_TWICE) % {"name": name}))
         seen.append(name)
     return problems
+
+
+def date_problems(date: datetime.date | None, field: str = "date") -> list[TallyProblem]:
+    """An imported session's date: from 1980 to a year from today."""
+    last = timezone.localdate() + datetime.timedelta(days=366)
+    if date is None or FIRST_DATE <= date <= last:
+        return []
+    span = {"first": FIRST_DATE.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y")}
+    return [TallyProblem(field, _(MSG_DATE_OUT_OF_RANGE) % span)]
 
 
 def tally_import_problems(

@@ -22,6 +22,8 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from sessions.text import xml_safe
+
 from .paper_parts import Head, Paper, Para, Table
 
 FONT = "Times New Roman"
@@ -50,7 +52,7 @@ def _text(
     italic: bool = False,
     size: float | None = None,
 ) -> None:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_safe(text))
     run.bold = bold or None
     run.italic = italic or None
     if size:

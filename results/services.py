@@ -17,7 +17,7 @@ from sessions.selectors import AuditHead, audit_head
 from sessions.services import audit_record, lock_session, refuse, session_transition
 
 from . import documents
-from .access import linked_to_committee
+from .access import can_certify
 from .minutes_document import certifier_name
 from .models import Certification
 from .tally import SessionResult, result_compute
@@ -111,7 +111,7 @@ def certification_blockers(
 
 def result_certify(*, actor: AbstractBaseUser, session: VotingSession) -> Certification:
     """Freeze the results: generate the minutes once, store them with their SHA-256."""
-    if not linked_to_committee(actor, session):
+    if not can_certify(actor, session):  # the view asks the same; the service holds the rule
         raise refuse(MSG_NOT_ON_COMMITTEE, "not_on_committee")
     result = result_compute(session)
     blockers = certification_blockers(session, result)

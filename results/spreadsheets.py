@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from sessions.text import xml_safe
+
 # What a spreadsheet reads as the start of a formula (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_PERCENT = "0.00%"
@@ -75,12 +77,11 @@ def csv_bytes(
 def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """One sheet: a bold header row, then the rows; texts as strings, percentages as numbers."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = ILLEGAL_CHARACTERS_RE.sub("", sheet_title)[:31] or "Sheet"
+    sheet.title = xml_safe(sheet_title)[:31] or "Sheet"
     for row_number, values in enumerate([header, *rows], start=1):
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row_number, column=column)
@@ -89,7 +90,7 @@ def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[
                 cell.number_format = XLSX_PERCENT
             elif isinstance(value, str):
                 # Control characters other than tab, LF and CR cannot be stored in XLSX at all.
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                cell.value = xml_safe(value)
                 cell.data_type = "s"  # a string even when it starts with "=": never a formula
                 if formula_like(value):
                     cell.quotePrefix = True

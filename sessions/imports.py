@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from .text import clean_input
 from .xlsx import MAX_CELL_CHARS, SheetRefused, read_first_sheet
 
 MAX_ROWS = 5000
@@ -72,8 +73,8 @@ class ImportResult:
 
 
 # Control characters become spaces: PostgreSQL refuses a NUL in any text, and Excel writes one
-# (escaped as _x0000_, which openpyxl decodes) where a cell was pasted from elsewhere.
-_CONTROLS = dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0)], " ")
+# (escaped as _x0000_, which openpyxl decodes) where a cell was pasted from elsewhere. Invisible
+# characters and noncharacters are removed (sessions.text).
 
 
 def clean_text(value: object) -> str:
@@ -86,7 +87,7 @@ def clean_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(unicodedata.normalize("NFC", str(value).translate(_CONTROLS)).split())
+    return " ".join(unicodedata.normalize("NFC", clean_input(str(value))).split())
 
 
 def _normalize_header(value: object) -> str:

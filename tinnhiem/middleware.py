@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from sessions.text import clean_input
+
 
 class DefaultLanguageMiddleware:
     """Activate the language from the language cookie, else LANGUAGE_CODE.
@@ -78,8 +80,8 @@ def _carries_nul(request: HttpRequest) -> bool:
 
 
 # Other control characters than tab and line breaks are invisible, break the XLSX and PDF
-# documents made from the text, and come only from pasting: they become spaces.
-_CONTROLS = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)], " ")
+# documents made from the text, and come only from pasting: they become spaces; invisible
+# format characters and noncharacters are removed (sessions.text).
 
 
 def _cleaned(data: QueryDict) -> QueryDict:
@@ -87,7 +89,7 @@ def _cleaned(data: QueryDict) -> QueryDict:
     `data` itself when it already is."""
 
     def clean(text: str) -> str:
-        return unicodedata.normalize("NFC", text.translate(_CONTROLS))
+        return unicodedata.normalize("NFC", clean_input(text))
 
     lists = [
         (clean(key), values if "password" in key else [clean(value) for value in values])

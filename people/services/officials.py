@@ -16,7 +16,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from sessions.models import Candidate, Official, Organization, RegistryEvent
+from sessions.models import IN_PROGRESS, Candidate, Official, Organization, RegistryEvent
 from sessions.selectors import normalize_name
 from sessions.services import official_save, refuse, registry_record
 
@@ -35,6 +35,10 @@ MSG_MERGE_ITSELF = gettext_noop("Choose another official to merge into this one.
 MSG_MERGE_SAME_SESSION = gettext_noop(
     "%(kept)s and %(merged)s are both on the list of “%(session)s”: they are two people, not a "
     "duplicate."
+)
+MSG_MERGE_RUNNING = gettext_noop(
+    "%(merged)s is on the list of “%(session)s”, which is ready, open or being counted: merge "
+    "after it is certified."
 )
 MSG_ALREADY_IN_REGISTRY = gettext_noop(
     "%(name)s is already in the registry of %(body)s (row %(row)d)."
@@ -156,6 +160,17 @@ def official_merge(*, actor: AbstractBaseUser, kept: Official, merged: Official)
             kept=kept.full_name,
             merged=merged.full_name,
             session=shared.session.title,
+        )
+    # Moving a candidacy renames the person on that session's list: not on a ballot that is
+    # ready, open or being counted (certified records keep their frozen names).
+    running = (
+        Candidate.objects.filter(official=merged, session__status__in=IN_PROGRESS)
+        .select_related("session")
+        .first()
+    )
+    if running is not None:
+        raise refuse(
+            MSG_MERGE_RUNNING, "running", merged=merged.full_name, session=running.session.title
         )
     moved = list(Candidate.objects.filter(official=merged).values_list("pk", "session_id"))
     Candidate.objects.filter(official=merged).update(official=kept)

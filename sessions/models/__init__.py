@@ -12,6 +12,7 @@ from .session import (
     COUNTED,
     DESK_OPEN,
     HAS_OPENED,
+    IN_PROGRESS,
     Candidate,
     CommitteeMember,
     Status,
@@ -22,6 +23,7 @@ from .session import (
 
 __all__ = [
     "CERTIFIED",
+    "IN_PROGRESS",
     "COUNTED",
     "DESK_OPEN",
     "HAS_OPENED",

@@ -218,6 +218,8 @@ DESK_OPEN = (Status.READY, Status.OPEN)
 HAS_OPENED = (Status.OPEN, Status.CLOSED, Status.CERTIFIED, Status.PUBLISHED)
 COUNTED = (Status.CLOSED, Status.CERTIFIED, Status.PUBLISHED)
 CERTIFIED = (Status.CERTIFIED, Status.PUBLISHED)
+# Ready to certified: the lists are frozen; the ballot prints them.
+IN_PROGRESS = (Status.READY, Status.OPEN, Status.CLOSED)
 
 
 class CandidateQuerySet(models.QuerySet):

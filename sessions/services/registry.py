@@ -22,7 +22,15 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_noop
 
-from ..models import CERTIFIED, Candidate, Official, Organization, RegistryEvent, VotingSession
+from ..models import (
+    CERTIFIED,
+    IN_PROGRESS,
+    Candidate,
+    Official,
+    Organization,
+    RegistryEvent,
+    VotingSession,
+)
 from .common import refuse
 
 Action = RegistryEvent.Action
@@ -37,6 +45,11 @@ MSG_OFFICIAL_ON_RECORD = gettext_noop(
     "%(name)s is on the record of a certified session: the name and the organization can no "
     "longer change. For a real change of name, add a new official for later sessions."
 )
+MSG_OFFICIAL_ON_BALLOT = gettext_noop(
+    "%(name)s is on the list of a session that is ready, open or being counted: the name and "
+    "the organization cannot change until it is certified, or the ballot and the minutes would "
+    "disagree."
+)
 MSG_ORGANIZATION_ON_RECORD = gettext_noop(
     "%(name)s has certified sessions: its name, kind and the heading of its documents can no "
     "longer change."
@@ -50,9 +63,12 @@ def _any_on_record(sessions: QuerySet[VotingSession]) -> bool:
     same locks here orders the two: either the change waits and then sees "certified", or
     certification waits, sees the new name, and asks the committee to try again.
     """
+    return bool(_locked_statuses(sessions) & set(CERTIFIED))
+
+
+def _locked_statuses(sessions: QuerySet[VotingSession]) -> set[str]:
     locked = sessions.select_for_update(no_key=True).order_by("pk")
-    statuses = locked.values_list("status", flat=True)
-    return any(status in CERTIFIED for status in statuses)
+    return set(locked.values_list("status", flat=True))
 
 
 @transaction.atomic
@@ -61,9 +77,12 @@ def official_check_change(*, official: Official, fields: Iterable[str]) -> None:
     if official.pk is None or not OFFICIAL_RECORD_FIELDS & set(fields):
         return
     rated_in = Candidate.objects.filter(official_id=official.pk).values("session_id")
-    if _any_on_record(VotingSession.objects.filter(pk__in=rated_in)):
-        stored = Official.objects.filter(pk=official.pk).values_list("full_name", flat=True)
+    statuses = _locked_statuses(VotingSession.objects.filter(pk__in=rated_in))
+    stored = Official.objects.filter(pk=official.pk).values_list("full_name", flat=True)
+    if statuses & set(CERTIFIED):
         raise refuse(MSG_OFFICIAL_ON_RECORD, "on_record", name=stored.first())
+    if statuses & set(IN_PROGRESS):
+        raise refuse(MSG_OFFICIAL_ON_BALLOT, "on_ballot", name=stored.first())
 
 
 @transaction.atomic

@@ -34,7 +34,13 @@ def _fields(**kwargs):
         ),
         (
             {"regime": "nq85", "collected": 47},
-            [("summoned", None, "Required for Resolution 85: it is the denominator.")],
+            [
+                (
+                    "summoned",
+                    None,
+                    "Required under this legal basis: percentages are over all members summoned.",
+                )
+            ],
         ),
         ({"regime": "nq85", "collected": 47, "summoned": 50}, []),
         ({"regime": "qd96", "collected": None, "issued": 3}, []),
@@ -102,7 +108,7 @@ GOOD_FILE = (
         (
             {"collected": "47", "regime": "nq85"},
             "summoned",
-            "Required for Resolution 85: it is the denominator.",
+            "Required under this legal basis: percentages are over all members summoned.",
         ),
         ({"collected": "47", "issued": "40"}, "collected", "More ballots collected than issued."),
     ],

@@ -191,7 +191,7 @@ def test_a_session_from_preparation_to_published_minutes(
     assert "BIÊN BẢN KIỂM PHIẾU" in text
     for name in names:
         assert name in text
-    assert "thu về 30" in text
+    assert "Số phiếu thu về: 30" in text
     _go(committee, "form[action$='/publish/'] button")
     session.refresh_from_db()
     assert session.status == "published"

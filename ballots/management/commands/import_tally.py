@@ -19,14 +19,27 @@ from ballots.paper import system_user, tally_import
 from ballots.tally_checks import (
     committee_problems,
     committee_rows,
+    date_problems,
     parse_count,
     tally_import_problems,
 )
 from ballots.tally_file import parse_tally_file
+from sessions.imports import clean_text
 from sessions.models import Organization
 from sessions.regimes import PROCEDURES, REGIMES
 
 REPEATED = "append"  # argparse: the option may be given once per committee member
+
+
+def _time(text: str) -> datetime.time:
+    """HH:MM, a local time of day: no time zone (the session's date and place say where)."""
+    try:
+        value = datetime.time.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"--start-time: “{text}” is not a time (HH:MM)") from exc
+    if value.tzinfo is not None:
+        raise CommandError(f"--start-time: “{text}”: give the local time, without a time zone")
+    return value
 
 
 def _count(text: str) -> int:
@@ -54,9 +67,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--subject", default="", help="the positions rated: 'Lấy phiếu tín nhiệm đối với …'"
         )
-        parser.add_argument(
-            "--start-time", type=datetime.time.fromisoformat, help="HH:MM, when the count began"
-        )
+        parser.add_argument("--start-time", type=_time, help="HH:MM, when the count began")
         parser.add_argument("--present", type=_count, help="people present")
         parser.add_argument(
             "--committee-head", default="", help="'Full name, position': head of the committee"
@@ -74,6 +85,11 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         collected, issued = options["collected"], options["issued"]
         summoned, present = options["summoned"], options["present"]
+        # The command line reaches no middleware: its text gets the imports' cleaning (NFC,
+        # controls and invisible characters out, one line).
+        for key in ("title", "place", "subject", "organization", "committee_head"):
+            options[key] = clean_text(options[key])
+        options["committee_member"] = [clean_text(m) for m in options["committee_member"]]
         head, members = options["committee_head"], options["committee_member"]
         problems = tally_import_problems(
             regime=options["regime"],
@@ -82,6 +98,7 @@ class Command(BaseCommand):
             summoned=summoned,
             present=present,
         ) + committee_problems(head=head, members=members, field="committee")
+        problems += date_problems(options["date"])
         if problems:
             raise CommandError(" ".join(f"--{p.field}: {p.message}" for p in problems))
         parsed = parse_tally_file(
@@ -96,7 +113,7 @@ class Command(BaseCommand):
             Organization._meta.get_field("name").run_validators(name)
         except ValidationError as exc:
             raise CommandError("--organization: " + " ".join(exc.messages)) from exc
-        organization, _ = Organization.objects.get_or_create(
+        organization, created = Organization.objects.get_or_create(
             name=name, defaults={"kind": REGIMES[options["regime"]].organization_kind}
         )
         try:
@@ -112,12 +129,14 @@ class Command(BaseCommand):
                 issued=issued,
                 summoned=summoned,
                 present=present,
-                place=options["place"].strip(),
-                subject=" ".join(options["subject"].split()),
+                place=options["place"],
+                subject=options["subject"],
                 start_time=options["start_time"],
                 committee=committee_rows(head=head, members=members),
             )
         except ValidationError as exc:
+            if created:  # nothing half-applied: the body made for this import goes too
+                organization.delete()
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(
             f"Imported {len(parsed.rows)} candidates into “{session.title}” (closed, paper tally)."
