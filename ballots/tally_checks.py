@@ -65,8 +65,8 @@ MSG_DATE_OUT_OF_RANGE = gettext_noop("The date must be between %(first)s and %(l
 
 # A counting committee is a handful of people (each gets a signing space in the minutes).
 MAX_COMMITTEE = 30
-# Imports record sessions from the first annual ratings (2013) on; nothing before 1980 or more
-# than a year ahead is a real date of a count.
+# Imports record sessions from the first annual ratings (2013) on; nothing before 1980 or after
+# today is a real date of a count already held.
 FIRST_DATE = datetime.date(1980, 1, 1)
 
 # For form fields holding a count or a figure.
@@ -148,8 +148,9 @@ def committee_problems(
 
 
 def date_problems(date: datetime.date | None, field: str = "date") -> list[TallyProblem]:
-    """An imported session's date: from 1980 to a year from today."""
-    last = timezone.localdate() + datetime.timedelta(days=366)
+    """An imported session's date: from 1980 to today (a count is imported after it happened,
+    and its resolution's adoption, recorded later, cannot predate it)."""
+    last = timezone.localdate()
     if date is None or FIRST_DATE <= date <= last:
         return []
     span = {"first": FIRST_DATE.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y")}
