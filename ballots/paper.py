@@ -375,6 +375,9 @@ def tally_import(
         procedure=procedure,
         mode=Mode.PAPER_TALLY,
     )
+    if start_time is not None:  # the import's start time is when the count began (minutes)
+        VotingSession.objects.filter(pk=session.pk).update(count_started_at=start_time)
+        session.count_started_at = start_time
     data = TallyInput(collected=collected, issued=issued, summoned=summoned, present=present)
     for row, candidate in zip(ordered, candidates, strict=True):
         for level, n in row.counts.items():

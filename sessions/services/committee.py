@@ -34,6 +34,10 @@ MSG_COMMITTEE_CERTIFIED = gettext_noop(
 MSG_NOT_A_COMMITTEE_ACCOUNT = gettext_noop(
     "This account does not hold the counting-committee role in this session's organization."
 )
+MSG_ACCOUNT_OF_ANOTHER_PERSON = gettext_noop(
+    "This account is %(account)s's, not %(name)s's: link each member to their own account (the "
+    "minutes name the member who certifies)."
+)
 MSG_ACCOUNT_TAKEN = gettext_noop(
     "This account is already linked to %(name)s on this session's committee."
 )
@@ -61,6 +65,16 @@ def _check_member(session: VotingSession, member: CommitteeMember) -> None:
     if member.user_id is not None:
         if not committee_accounts(session).filter(pk=member.user_id).exists():
             raise refuse(MSG_NOT_A_COMMITTEE_ACCOUNT, "not_committee_account")
+        # The account's person is the member: an account with a full name recorded must carry
+        # this member's name (accounts made in /people/ always have one).
+        owner = member.user.get_full_name().strip() if member.user else ""
+        if owner and same_person(member.full_name, [owner]) is None:
+            raise refuse(
+                MSG_ACCOUNT_OF_ANOTHER_PERSON,
+                "another_person",
+                account=owner,
+                name=member.full_name,
+            )
         taken = others.filter(user_id=member.user_id).first()
         if taken is not None:
             raise refuse(MSG_ACCOUNT_TAKEN, "account_taken", name=taken.full_name)

@@ -134,3 +134,41 @@ def test_a_committee_account_of_the_body_that_is_not_linked_cannot_certify(cast)
     with pytest.raises(ValidationError) as refused:
         result_services.result_certify(actor=other, session=cast.session)
     assert refused.value.code == "not_on_committee"
+
+
+@pytest.mark.django_db
+def test_the_start_time_of_an_import_is_when_the_count_began_in_the_minutes(tally_file):
+    from pypdf import PdfReader
+
+    from results.frozen import session_minutes
+
+    session = _import(tally_file, start_time="09:05", present="47")
+    assert session.count_started_at.strftime("%H:%M") == "09:05"
+    pdf = session_minutes(session).pdf
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "vào hồi 09 giờ 05 phút" in " ".join(text.split())
+
+
+def test_a_member_cannot_be_linked_to_an_account_of_another_named_person(cast):
+    other = make_member(cast.org, "committee", "kiemphieu_3")
+    other.first_name = "Lục Văn Kiểm"
+    other.save(update_fields=["first_name"])
+    with pytest.raises(ValidationError) as refused:
+        services.committee_member_add(
+            actor=cast.secretariat,
+            session=cast.session,
+            full_name="Lý Thị Nga",
+            unit="",
+            role="member",
+            user=other,
+        )
+    assert refused.value.code == "another_person"
+    services.committee_member_add(
+        actor=cast.secretariat,
+        session=cast.session,
+        full_name="Lục  văn Kiểm",
+        unit="",
+        role="member",
+        user=other,
+    )
+    assert cast.session.committee.filter(user=other).exists()
