@@ -29,5 +29,7 @@ def register() -> None:
             "results_unpublished": _("Results unpublished"),
             "result_documents_updated": _("Details of the documents after the count changed"),
             "resolution_adoption_recorded": _("Adoption of the resolution recorded"),
+            "follow_up_created": _("Follow-up vote of confidence prepared"),
+            "resignation_recorded": _("Resignation recorded"),
         }
     )

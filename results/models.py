@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sessions.models import VotingSession
+from sessions.models import Candidate, VotingSession
 
 
 class Certification(models.Model):
@@ -127,3 +128,67 @@ class ResultDocuments(models.Model):
     @property
     def recipient_lines(self) -> list[str]:
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+class Resignation(models.Model):
+    """A person in a band who resigned (xin từ chức), recorded against their line in a certified
+    rating: they are not put to the follow-up vote of confidence. Never changed afterwards."""
+
+    candidate = models.OneToOneField(
+        Candidate,
+        verbose_name=_("candidate"),
+        on_delete=models.PROTECT,
+        related_name="resignation",
+    )
+    resigned_on = models.DateField(_("resigned on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("resignation")
+        verbose_name_plural = _("resignations")
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} {self.resigned_on:%d/%m/%Y}"
+
+
+class FollowUp(models.Model):
+    """The vote of confidence prepared from a certified rating: one per rating."""
+
+    origin = models.OneToOneField(
+        VotingSession,
+        verbose_name=_("rating"),
+        on_delete=models.PROTECT,
+        related_name="follow_up",
+    )
+    session = models.OneToOneField(
+        VotingSession,
+        verbose_name=_("vote of confidence"),
+        on_delete=models.PROTECT,
+        related_name="follow_up_of",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow-up vote of confidence")
+        verbose_name_plural = _("follow-up votes of confidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(origin=models.F("session")), name="follow_up_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin_id} → {self.session_id}"

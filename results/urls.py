@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import document_views, minutes_views, views
+from . import document_views, follow_up_views, minutes_views, views
 
 app_name = "results"
 
@@ -35,6 +35,16 @@ urlpatterns = [
         name="document_file",
     ),
     path("sessions/<int:pk>/results/results.<str:fmt>", views.export, name="export"),
+    path(
+        "sessions/<int:pk>/results/follow-up/",
+        follow_up_views.follow_up_create,
+        name="follow_up_create",
+    ),
+    path(
+        "sessions/<int:pk>/results/resignations/<int:candidate_pk>/",
+        follow_up_views.resignation_record,
+        name="resignation_record",
+    ),
     path("officials/<int:pk>/", views.official_page, name="official"),
     path("overview/", views.overview, name="overview"),
     path("public/", views.public_list, name="public_list"),

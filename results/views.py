@@ -22,6 +22,7 @@ from .access import (
     get_published_session,
     get_result_session_for_user,
 )
+from .follow_up import follow_up_panel, history_rows
 from .frozen import result_document, session_minutes, session_result, verified_blob
 from .models import Certification
 
@@ -73,6 +74,7 @@ def _results_page(request: HttpRequest, session: VotingSession, status: int = 20
             and result.issued > result.present,
             "can_publish": can_publish(request.user, session),
             "can_download_ballot_set": can_download_ballot_set(request.user, session),
+            "follow_up": follow_up_panel(session, result),
         },
         status=status,
     )
@@ -204,7 +206,10 @@ def official_page(request: HttpRequest, pk: int) -> HttpResponse:
     history = selectors.official_history(request.user, official)
     if not history:
         raise Http404  # nothing this user may see: the same as no such official
-    return render(request, "results/official.html", {"official": official, "history": history})
+    rows = history_rows(official.pk, history)
+    return render(
+        request, "results/official.html", {"official": official, "history": history, "rows": rows}
+    )
 
 
 @require_GET

@@ -44,12 +44,16 @@ class Band:
     giá tín nhiệm thấp"): the minutes print only that (domain.md, "Where consequences are
     printed"). `consequence` is what follows, for the report, the resolution and the results
     page; empty where no legal text we can cite says what follows.
+
+    `follow_up`: a person in this band is put to a vote of confidence (bỏ phiếu tín nhiệm)
+    unless they resign; the results page offers to prepare that session (results/follow_up.py).
     """
 
     code: str  # none | over_half | two_thirds | over_two_thirds | no_confidence_majority
     applies: Callable[[int, int], bool]
     fact: Promise
     consequence: Promise | str = ""
+    follow_up: bool = False
 
     @property
     def name(self) -> Promise | str:

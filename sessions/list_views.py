@@ -207,7 +207,12 @@ def session_voters(request: HttpRequest, pk: int) -> HttpResponse:
     def rows(session: VotingSession) -> dict[str, Any]:
         query = request.GET.get("q", "").strip()
         voters = list(selectors.voters_matching(session, query))
-        return {"voters": voters, "query": query, "total": session.voters.count()}
+        return {
+            "voters": voters,
+            "query": query,
+            "total": session.voters.count(),
+            "roster_count": session.organization.roster.count(),
+        }
 
     return _list_page(request, pk, "voters", form_class=VoterForm, add=add, rows=rows)
 

@@ -39,10 +39,12 @@ from .bands import (
     quorum_needed,
     two_thirds_or_more,
 )
+from .procedures import LEVEL_LABELS, PROCEDURES, Procedure
 
 # Re-exported: callers ask `sessions.regimes` for every rule.
 __all__ = [
     "BAND_NAMES",
+    "LEVEL_LABELS",
     "PROCEDURES",
     "REGIMES",
     "Band",
@@ -62,36 +64,6 @@ __all__ = [
 ]
 
 
-# --- Procedures: the boxes on the ballot --------------------------------------------------------
-
-LEVEL_LABELS: dict[str, Promise] = {
-    "high": _("High confidence"),
-    "medium": _("Confidence"),
-    "low": _("Low"),
-    "yes": _("Confidence"),
-    "no": _("No confidence"),
-}
-
-
-@dataclass(frozen=True)
-class Procedure:
-    code: str
-    level_values: tuple[str, ...]  # the boxes on the ballot, in printed order
-    against: str  # the level the bands count
-    vote_of_confidence: bool  # bỏ phiếu tín nhiệm (two boxes) rather than a rating
-
-    @property
-    def levels(self) -> list[tuple[str, Promise]]:
-        """(value, label) of each box, in printed order."""
-        return [(value, LEVEL_LABELS[value]) for value in self.level_values]
-
-
-PROCEDURES = {
-    "rating": Procedure("rating", ("high", "medium", "low"), "low", vote_of_confidence=False),
-    "confidence": Procedure("confidence", ("yes", "no"), "no", vote_of_confidence=True),
-}
-
-
 # --- Regimes: denominator, quorum, scope and bands ----------------------------------------------
 
 
@@ -109,6 +81,9 @@ class Regime:
     # the report to the managing authority (qd96); "resolution", the resolution confirming the
     # result, adopted by the People's Council or the National Assembly (nq96); "" for none.
     after_count: str = ""
+    # The multi-year rule: the rating bands that, in the ratings of two years in a row, call
+    # for a vote of confidence (NQ 35/2012/QH13: more than half low two years in a row).
+    repeat_bands: tuple[str, ...] = ()
 
     @property
     def over_summoned(self) -> bool:
@@ -166,6 +141,7 @@ REGIMES = {
                     "confidence as the rules provide, without waiting for the end of the term "
                     "or of the appointment."
                 ),
+                follow_up=True,  # QĐ 96 Điều 11: a vote of confidence is one of the options
             ),
         ),
         confidence_bands=(
@@ -211,6 +187,7 @@ REGIMES = {
                     "them for election or approval submits a vote of confidence at this sitting "
                     "or the nearest one."
                 ),
+                follow_up=True,  # NQ 96/2023 Điều 12 khoản 1: if the person does not resign
             ),
         ),
         confidence_bands=(
@@ -247,6 +224,7 @@ REGIMES = {
                     "A vote of confidence is submitted, as the basis for dismissal, at this "
                     "sitting or the nearest one."
                 ),
+                follow_up=True,  # NQ 85/2014 Điều 12: two thirds or more low
             ),
             Band(
                 "over_half",
@@ -273,6 +251,7 @@ REGIMES = {
         quorum_binding=False,
         default_scope="internal",
         organization_kind="state",
+        repeat_bands=("over_two_thirds", "over_half"),  # both are "more than half low"
         citation=_(
             "Resolution No. 35/2012/QH13 of 21 November 2012 of the National Assembly on "
             "confidence ratings and votes of confidence on persons holding positions elected or "
@@ -284,6 +263,7 @@ REGIMES = {
                 over_two_thirds,
                 FACT_OVER_TWO_THIRDS_OF_MEMBERS,
                 _("A vote of confidence is held."),
+                follow_up=True,  # NQ 35/2012 Điều 11: strictly more than two thirds low
             ),
             Band(
                 "over_half",
@@ -386,6 +366,15 @@ class Rules:
 
     def band_named(self, code: str) -> Band | None:
         return next((b for b in self.bands if b.code == code), None)
+
+    def calls_for_follow_up(self, code: str) -> bool:
+        """A person in this band (by code) is put to a vote of confidence unless they resign."""
+        band = self.band_named(code)
+        return band is not None and band.follow_up
+
+    def repeat_band(self, code: str) -> bool:
+        """The band counts towards the multi-year rule (the regime's `repeat_bands`)."""
+        return not self.vote_of_confidence and code in self.regime.repeat_bands
 
 
 def rules_for(regime: str, procedure: str) -> Rules:

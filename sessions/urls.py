@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import list_views, views
+from . import list_views, reuse_views, views
 
 app_name = "votesessions"
 
@@ -13,6 +13,23 @@ urlpatterns = [
     path("sessions/<int:pk>/audit/check/", views.session_audit_check, name="audit_check"),
     path("sessions/<int:pk>/ready/", views.session_ready, name="ready"),
     path("sessions/<int:pk>/draft/", views.session_draft, name="draft"),
+    path("sessions/<int:pk>/reuse/", reuse_views.session_reuse, name="reuse"),
+    path("bodies/<int:org_pk>/roster/", reuse_views.roster_page, name="roster"),
+    path(
+        "bodies/<int:org_pk>/roster/<int:member_pk>/remove/",
+        reuse_views.roster_remove,
+        name="roster_remove",
+    ),
+    path(
+        "sessions/<int:pk>/voters/from-roster/",
+        reuse_views.voters_from_roster,
+        name="voters_from_roster",
+    ),
+    path(
+        "sessions/<int:pk>/voters/save-roster/",
+        reuse_views.roster_from_voters,
+        name="roster_from_voters",
+    ),
     path("sessions/<int:pk>/candidates/", list_views.session_candidates, name="candidates"),
     path(
         "sessions/<int:pk>/candidates/<int:candidate_pk>/",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .audit import AuditEvent
 from .registry import Membership, Official, Organization, RegistryEvent
+from .roster import RosterMember
 from .session import (
     CERTIFIED,
     COUNTED,
@@ -34,6 +35,7 @@ __all__ = [
     "Official",
     "Organization",
     "RegistryEvent",
+    "RosterMember",
     "Status",
     "Voter",
     "VotingSession",

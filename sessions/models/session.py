@@ -234,6 +234,7 @@ class Candidate(models.Model):
     class ExclusionReason(models.TextChoices):
         RETIRING = "retiring", _("Announced retirement")
         NEWLY_APPOINTED = "new", _("Elected or appointed this year")
+        RESIGNED = "resigned", _("Resigned")  # xin từ chức: out of a follow-up vote
         OTHER = "other", _("Other reason")
 
     session = models.ForeignKey(
@@ -274,7 +275,10 @@ class Candidate(models.Model):
             models.CheckConstraint(condition=Q(order__gte=1), name="candidate_order_positive"),
             models.CheckConstraint(
                 condition=(Q(excluded=False) & Q(exclusion_reason=""))
-                | (Q(excluded=True) & Q(exclusion_reason__in=["retiring", "new", "other"])),
+                | (
+                    Q(excluded=True)
+                    & Q(exclusion_reason__in=["retiring", "new", "resigned", "other"])
+                ),
                 name="candidate_excluded_has_reason",
             ),
             models.CheckConstraint(condition=~Q(position=""), name="candidate_position_not_empty"),

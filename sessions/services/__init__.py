@@ -53,6 +53,7 @@ from .lists import (  # noqa: F401
     voter_add,
     voter_remove,
     voter_update,
+    voters_add_rows,
     voters_import,
 )
 from .registry import (  # noqa: F401
@@ -64,6 +65,13 @@ from .registry import (  # noqa: F401
     organization_save,
     registry_delete,
     registry_record,
+)
+from .reuse import CandidateCopy, candidates_of, session_derive, session_reuse  # noqa: F401
+from .roster import (  # noqa: F401
+    roster_member_add,
+    roster_member_remove,
+    roster_save_from_session,
+    voters_from_roster,
 )
 from .transitions import (  # noqa: F401
     TRANSITIONS,

@@ -224,6 +224,21 @@ def voters_import(
 ) -> int:
     """Add (or replace the list with) parsed rows: all of them or, on any conflict, none."""
     locked = _lock_draft(session)
+    count = voters_add_rows(locked, rows, replace=replace)
+    audit_record(
+        session=locked,
+        actor=actor,
+        action="voters_imported",
+        count=count,
+        replaced=replace,
+        file=filename,
+    )
+    return count
+
+
+def voters_add_rows(locked: VotingSession, rows: list[VoterRow], *, replace: bool) -> int:
+    """Add rows to a draft session, locked by the caller, or replace its list with them; on any
+    clash with a name already on the list, nothing (the caller's transaction rolls back)."""
     if replace:
         locked.voters.all().delete()
     # Compared as the committee rule compares names (NFC, case and spacing aside), so that a
@@ -250,12 +265,4 @@ def voters_import(
     for voter in voters:
         voter.full_clean(validate_constraints=False)
     Voter.objects.bulk_create(voters)
-    audit_record(
-        session=locked,
-        actor=actor,
-        action="voters_imported",
-        count=len(voters),
-        replaced=replace,
-        file=filename,
-    )
     return len(voters)
