@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from sessions.models import Candidate, VotingSession
 from sessions.selectors import Quorum, quorum
 
-from .models import Ballot, Mark, PaperEntry, VoterCode
+from .models import Ballot, CountSheet, Mark, PaperEntry, VoterCode
 
 State = VoterCode.State
 
@@ -29,7 +29,12 @@ def turnout(session: VotingSession) -> Turnout:
         issued=Count("pk", filter=Q(state__in=[State.ACTIVE, State.USED, State.UNUSED])),
         cast=Count("pk", filter=Q(state=State.USED)),
     )
-    return Turnout(quorum=quorum(session), **counts)
+    figures = quorum(session)
+    if figures.summoned == 0:  # no voter list (an imported count): the committee's figures
+        sheet = CountSheet.objects.filter(session=session).first()
+        if sheet is not None and sheet.summoned:
+            figures = Quorum(present=sheet.present or 0, summoned=sheet.summoned)
+    return Turnout(quorum=figures, **counts)
 
 
 @dataclass(frozen=True)

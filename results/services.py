@@ -34,14 +34,16 @@ MSG_NOT_CERTIFIED = gettext_noop("Only certified results can be published.")
 MSG_NOT_PUBLISHED = gettext_noop("These results are not published.")
 MSG_CHANGED = gettext_noop("The session changed while the minutes were being prepared; try again.")
 MSG_NO_PRESENT = gettext_noop(
-    "The number of people present is not recorded: enter it on the “%(page)s” page."
+    "The number of people present is not recorded: the counting committee enters it on the "
+    "“%(page)s” page."
 )
 MSG_NO_ISSUED = gettext_noop(
-    "The number of ballots issued is not recorded: enter it on the “%(page)s” page."
+    "The number of ballots issued is not recorded: the counting committee enters it on the "
+    "“%(page)s” page."
 )
 MSG_OVER_PRESENT = gettext_noop(
-    "%(issued)d ballots were issued for %(present)d people present: record why on the "
-    "“%(page)s” page (the minutes print it), or correct the figures."
+    "%(issued)d ballots were issued for %(present)d people present: the counting committee "
+    "records why on the “%(page)s” page (the minutes print it), or corrects the figures."
 )
 MSG_NOT_ON_COMMITTEE = gettext_noop(
     "Only a member of this session's counting committee, linked to their account on the "

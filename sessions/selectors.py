@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -44,6 +44,9 @@ def session_list(sessions: QuerySet[VotingSession]) -> QuerySet[VotingSession]:
     return sessions.annotate(
         candidate_count=Count("candidates", filter=Q(candidates__excluded=False), distinct=True),
         voter_count=Count("voters", distinct=True),
+        # A session without a voter list (an imported count) has its summoned figure on the
+        # committee's count sheet (ballots.CountSheet, reached by its relation's name).
+        summoned_recorded=Max("count_sheet__summoned"),
     ).order_by("-date", "-pk")
 
 
@@ -170,7 +173,7 @@ class AuditHead:
 
     @property
     def short(self) -> str:
-        """As printed in the minutes: 64 bits are plenty for a code only the key can make."""
+        """As the audit tab shows it at a glance (the minutes print the whole head)."""
         return self.hash[:16]
 
 

@@ -116,6 +116,9 @@ class Command(BaseCommand):
                 "parent": province,
                 "document_name": "HỘI ĐỒNG NHÂN DÂN / TỈNH MẪU",
                 "locality": "Mẫu",
+                # domain.md, the minutes point 6: attendance in the Council's own words.
+                "member_noun": "đại biểu Hội đồng nhân dân tỉnh",
+                "abbreviation": "HĐND",
             },
         )
         return {"province": province, "ccb": ccb, "hdnd": hdnd}
