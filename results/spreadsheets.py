@@ -76,12 +76,30 @@ def csv_bytes(
 
 def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """One sheet: a bold header row, then the rows; texts as strings, percentages as numbers."""
+    return xlsx_book([(sheet_title, header, rows)])
+
+
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
+
+
+def xlsx_book(sheets: Sequence[Sheet]) -> bytes:
+    """Several sheets (title, header, rows), each written as `xlsx_bytes` writes its one."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = xml_safe(sheet_title)[:31] or "Sheet"
+    for index, (sheet_title, header, rows) in enumerate(sheets):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = xml_safe(sheet_title)[:31] or ("Sheet" if index == 0 else f"Sheet{index + 1}")
+        _write_sheet(sheet, header, rows, Font)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(
+    sheet: Any, header: Sequence[str], rows: Iterable[Sequence[Any]], font: Any
+) -> None:
     for row_number, values in enumerate([header, *rows], start=1):
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row_number, column=column)
@@ -97,8 +115,5 @@ def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[
             else:
                 cell.value = value
             if row_number == 1:
-                cell.font = Font(bold=True)
+                cell.font = font(bold=True)
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -91,11 +91,28 @@ class Shown:
         return getattr(self.entry, name)
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A block on the dashboard: a template, and its context for the user (None: not shown)."""
+
+    key: str
+    template: str
+    context: Callable[[AnyUser], dict[str, Any] | None]
+    order: int
+
+
+@dataclass(frozen=True)
+class ShownPanel:
+    template: str
+    context: dict[str, Any]
+
+
 @dataclass
 class Registry:
     tabs: dict[str, Tab] = field(default_factory=dict)
     actions: dict[str, Action] = field(default_factory=dict)
     links: dict[str, Link] = field(default_factory=dict)
+    panels: dict[str, Panel] = field(default_factory=dict)
 
 
 _registry = Registry()
@@ -135,6 +152,18 @@ def register_dashboard_link(
     return link
 
 
+def register_dashboard_panel(
+    key: str,
+    template: str,
+    context: Callable[[AnyUser], dict[str, Any] | None],
+    *,
+    order: int,
+) -> Panel:
+    """Add (or replace, by key) a block of the dashboard, above the sessions."""
+    panel = _registry.panels[key] = Panel(key, template, context, order)
+    return panel
+
+
 def _visible(entries: dict[str, Any], session: VotingSession, perms: SessionPerms) -> list[Shown]:
     return [
         Shown(entry, reverse(entry.url_name, args=[session.pk]))
@@ -156,3 +185,12 @@ def dashboard_links() -> list[Shown]:
         Shown(link, reverse(link.url_name))
         for link in sorted(_registry.links.values(), key=lambda link: link.order)
     ]
+
+
+def dashboard_panels(user: AnyUser) -> list[ShownPanel]:
+    shown = []
+    for panel in sorted(_registry.panels.values(), key=lambda panel: panel.order):
+        context = panel.context(user)
+        if context is not None:
+            shown.append(ShownPanel(panel.template, context))
+    return shown

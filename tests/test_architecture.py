@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("sessions", "people", "ballots", "results", "tinnhiem")
+APPS = ("sessions", "people", "ballots", "results", "campaigns", "tinnhiem")
 WRITER = "sessions/services/transitions.py"
 PREDICATES = "sessions/models/session.py"
 WRITING_CALLS = {"update", "create", "get_or_create", "update_or_create", "VotingSession"}

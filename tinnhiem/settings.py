@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "people.apps.PeopleConfig",
     "ballots.apps.BallotsConfig",
     "results.apps.ResultsConfig",
+    "campaigns.apps.CampaignsConfig",
 ]
 
 MIDDLEWARE = [

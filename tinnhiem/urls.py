@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("", include("ballots.urls")),
     path("", include("results.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

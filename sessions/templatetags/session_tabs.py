@@ -4,6 +4,7 @@
 {% session_tabs as tabs %}        the header's tabs for `session` and the user
 {% session_actions as actions %}  the overview's buttons (actions.links, actions.forms)
 {% dashboard_links as links %}    the dashboard's buttons
+{% dashboard_panels as panels %}  the dashboard's blocks (each: template, context)
 """
 
 from __future__ import annotations
@@ -47,3 +48,8 @@ def session_actions(context: template.Context) -> Actions:
 @register.simple_tag
 def dashboard_links() -> list[registry.Shown]:
     return registry.dashboard_links()
+
+
+@register.simple_tag(takes_context=True)
+def dashboard_panels(context: template.Context) -> list[registry.ShownPanel]:
+    return registry.dashboard_panels(context["request"].user)
