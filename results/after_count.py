@@ -289,8 +289,9 @@ def report_paper(result: SessionResult, details: ResultDocuments) -> Paper:
     ]
     if session.place.strip(" —-"):
         if session.start_time:
-            where = _("At %(time)s on %(d)s, at %(place)s:") % {
-                "time": session.start_time.strftime("%H:%M"),
+            where = _("At %(h)s:%(m)s on %(d)s, at %(place)s:") % {
+                "h": session.start_time.strftime("%H"),
+                "m": session.start_time.strftime("%M"),
                 "d": session.date.strftime("%d/%m/%Y"),
                 "place": session.place,
             }

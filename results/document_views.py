@@ -117,7 +117,10 @@ def document_file(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpRes
         raise Http404
     if not session.is_certified:
         return _refused(request, session)
-    language = request.LANGUAGE_CODE
+    # Documents to sign and file are in Vietnamese, the language of the record, whatever the
+    # interface language (an English copy would mix translated headings with Vietnamese names
+    # and positions); the pages around them follow the reader's language.
+    language = "vi"
     name = f"{FILENAMES[kind]}-{session.public_id}.{fmt}"
     if kind == "announcement" and fmt == "pdf":
         # As frozen at certification, checked against its fingerprint (frozen.verified_blob).

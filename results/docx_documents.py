@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -259,6 +260,14 @@ def paper_docx(paper: Paper) -> bytes:
     _closing(document, paper, width)
     # Word ends a document after a table with a paragraph: a tiny one, so it never makes a page.
     _para(document, space_after=0).paragraph_format.line_spacing = Pt(1)
+    # The file's own properties: python-docx's template says "python-docx", created in 2013.
+    now = timezone.now()
+    properties = document.core_properties
+    properties.title = xml_safe(paper.title)
+    properties.author = properties.last_modified_by = "tinnhiem"
+    properties.comments = ""
+    properties.created = properties.modified = now
+    properties.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -314,6 +314,15 @@ def test_the_docx_files_are_served_as_word_attachments(client, nq96):
     assert PERSON in _docx_text(response.content)
 
 
+def test_a_document_to_sign_is_in_vietnamese_whatever_the_interface_language(client, nq96):
+    client.force_login(nq96.leader)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    url = reverse("results:document_file", args=[nq96.session.pk, "resolution", "docx"])
+    text = _docx_text(client.get(url).content)
+    assert "QUYẾT NGHỊ" in text and "RESOLVES" not in text.upper()
+    assert "day " not in text
+
+
 # --- Public labelling (nq96) ------------------------------------------------------------------
 
 
