@@ -4,13 +4,23 @@ secretariat account for it; the new secretary signs in with the temporary passwo
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from people.models import AccountEvent
-from sessions.models import Membership, Organization, RegistryEvent
+from sessions.models import Membership, Official, Organization, RegistryEvent
 from tests.factories import make_member, make_org
 
 pytestmark = pytest.mark.django_db(transaction=True)
+DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """docs/screenshots/ under `make screenshots` (E2E_SCREENSHOTS=1), else a temporary folder."""
+    return DOCS_SHOTS if os.environ.get("E2E_SCREENSHOTS") == "1" else tmp_path
 
 
 def _sign_in(browser, base, username, password):
@@ -25,7 +35,7 @@ def _sign_in(browser, base, username, password):
 
 
 def test_an_administrator_creates_a_body_and_its_secretariat_account_which_then_signs_in(
-    live_server, browser
+    live_server, browser, shots
 ):
     province = make_org("Tỉnh ủy tỉnh Thử", kind="party")
     make_member(province, Membership.Role.ADMIN, "bantochuc")
@@ -55,6 +65,15 @@ def test_an_administrator_creates_a_body_and_its_secretariat_account_which_then_
         page.click("main [type=submit]")
     password = page.locator("#temporary-password").inner_text().strip()
     assert len(password) == 14
+    page.screenshot(path=str(shots / "account-created.png"), full_page=True)
+    page.goto(f"{base}/people/bodies/{province.pk}/")
+    page.screenshot(path=str(shots / "bodies.png"), full_page=True)
+    for name, post in [("Nguyễn Văn Tuấn", "Bí thư"), ("Trần Thị Tuân", "Phó Bí thư")]:
+        Official.objects.create(organization=province, full_name=name, positions=post)
+    page.goto(f"{base}/people/officials/?q=tuan")  # typed without diacritics
+    listing = page.locator("main").inner_text()
+    assert "Nguyễn Văn Tuấn" in listing and "Trần Thị Tuân" in listing
+    page.screenshot(path=str(shots / "officials.png"), full_page=True)
     assert RegistryEvent.objects.filter(object_id=body.pk, action="added").exists()
     assert AccountEvent.objects.filter(account__username="thuky_thumot", action="created").exists()
     context.close()

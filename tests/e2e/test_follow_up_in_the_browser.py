@@ -17,8 +17,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _shots(tmp_path: Path) -> Path:
-    folder = os.environ.get("FOLLOW_UP_SHOTS")
-    return Path(folder) if folder else tmp_path
+    """docs/screenshots/ under `make screenshots` (E2E_SCREENSHOTS=1), else a temporary folder."""
+    if os.environ.get("E2E_SCREENSHOTS") == "1":
+        return Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    return tmp_path
 
 
 def test_a_resignation_then_the_follow_up_vote_of_confidence(
