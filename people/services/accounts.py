@@ -80,16 +80,22 @@ def _lock(account: AbstractUser) -> AbstractUser:
 
 
 def _check_not_last_administrator(account: AbstractUser, organizations: list[int]) -> None:
-    """Refuse when the account is the only active administrator left at one of these bodies."""
+    """Refuse when the account is the only active administrator left who reaches one of these
+    bodies: an administrator of a body above still administers it, so a body administered from
+    above may lose its own last administrator."""
     for org_id in organizations:
-        # Lock the body's administrator rows: two withdrawals at once cannot both pass.
-        admins = list(
+        body = Organization.objects.get(pk=org_id)
+        # Lock the administrator rows: two withdrawals at once cannot both pass.
+        admins = set(
             Membership.objects.select_for_update()
-            .filter(organization_id=org_id, role=Role.ADMIN, user__is_active=True)
+            .filter(
+                organization_id__in=[org_id, *body.ancestor_ids()],
+                role=Role.ADMIN,
+                user__is_active=True,
+            )
             .values_list("user_id", flat=True)
         )
-        if admins == [account.pk]:
-            body = Organization.objects.get(pk=org_id)
+        if admins == {account.pk}:
             raise refuse(MSG_LAST_ADMINISTRATOR, "last_admin", name=_name(account), body=body.name)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -141,6 +141,8 @@ def password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 def account_active(request: HttpRequest, pk: int) -> HttpResponse:
     """Deactivate (active=0) or reactivate (active=1) an account."""
     account = get_account_for_user(request.user, pk)
+    if request.POST.get("active") not in {"0", "1"}:
+        return HttpResponseBadRequest(_("Say 1 to reactivate the account or 0 to deactivate it."))
     active = request.POST.get("active") == "1"
     try:
         services.account_set_active(actor=request.user, account=account, active=active)

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..models import Candidate, CommitteeMember, Official, Voter, VotingSession
+from ..proposals import proposed_exclusion
 from .committee import committee_member_build
 from .common import Status, _json, audit_record
 from .lifecycle import SESSION_FIELDS
@@ -78,6 +79,9 @@ def session_derive(
     values.update(title=" ".join(title.split()), date=date)
     if procedure:
         values["procedure"] = procedure
+    if values.get("mode") == VotingSession.Mode.PAPER_TALLY:
+        # An imported tally sheet records a past count; the new session is held: on site.
+        values["mode"] = VotingSession.Mode.ELECTRONIC
     session = session_new(
         status=Status.DRAFT,
         organization=source.organization,
@@ -87,14 +91,21 @@ def session_derive(
     session.full_clean()
     session.save()
     for order, line in enumerate(candidates, start=1):
+        excluded, reason, note = line.excluded, line.exclusion_reason, line.exclusion_note
+        if reason == Candidate.ExclusionReason.NEWLY_APPOINTED and date.year != source.date.year:
+            # "Elected or appointed in the year of the rating" is true of one year only: asked
+            # again for the new date (domain.md, "Not rated").
+            proposal = proposed_exclusion(session, line.official)
+            excluded = proposal is not None
+            reason, note = (proposal.reason, proposal.note[:200]) if proposal else ("", "")
         candidate = Candidate(
             session=session,
             official=line.official,
             position=line.position,
             order=order,
-            excluded=line.excluded,
-            exclusion_reason=line.exclusion_reason if line.excluded else "",
-            exclusion_note=line.exclusion_note if line.excluded else "",
+            excluded=excluded,
+            exclusion_reason=reason if excluded else "",
+            exclusion_note=note if excluded else "",
         )
         candidate.full_clean()
         candidate.save()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from people import services
 from people.models import Account, AccountEvent
 from sessions.models import Membership, RegistryEvent
-from tests.factories import make_member, make_org
+from tests.factories import make_member, make_org, make_user
 
 Role = Membership.Role
 User = get_user_model()
@@ -120,31 +120,65 @@ def test_an_account_of_a_sibling_body_is_the_same_404_as_a_missing_one(client, t
     assert tree.admin_b.is_active
 
 
-def test_deactivating_the_last_administrator_of_a_body_is_refused(client, tree):
+def test_deactivating_the_last_administrator_who_reaches_a_body_is_refused(tree):
+    support = make_user("hotro", is_superuser=True, is_staff=True)
+    with pytest.raises(ValidationError) as refusal:  # nobody above administers the province
+        services.account_set_active(actor=support, account=tree.admin_province, active=False)
+    assert refusal.value.code == "last_admin"
+    tree.admin_province.refresh_from_db()
+    assert tree.admin_province.is_active
+    # With a second administrator at the province, the first can go.
+    services.role_grant(
+        actor=support, account=tree.secretariat_a, organization=tree.province, role="admin"
+    )
+    services.account_set_active(actor=support, account=tree.admin_province, active=False)
+    tree.admin_province.refresh_from_db()
+    assert not tree.admin_province.is_active
+
+
+def test_the_administrator_above_may_remove_a_lower_bodys_own_last_administrator(client, tree):
+    """A body administered from above is not left without an administrator (the attack on
+    issue 13 found the province's administrator unable to replace a district's)."""
     client.force_login(tree.admin_province)
     response = client.post(reverse("people:account_active", args=[tree.admin_a.pk]), {"active": 0})
     assert response.status_code == 302
-    tree.admin_a.refresh_from_db()
-    assert tree.admin_a.is_active
-    messages = [str(m) for m in response.wsgi_request._messages]
-    assert any("last administrator" in m or "quản trị viên cuối cùng" in m for m in messages)
-    # With a second administrator at A, the first can go.
-    services.role_grant(
-        actor=tree.admin_province, account=tree.secretariat_a, organization=tree.a, role="admin"
-    )
-    services.account_set_active(actor=tree.admin_province, account=tree.admin_a, active=False)
     tree.admin_a.refresh_from_db()
     assert not tree.admin_a.is_active
     assert AccountEvent.objects.filter(account=tree.admin_a, action="deactivated").exists()
     assert not signs_in("qt_a", "pw")
 
 
-def test_withdrawing_the_last_administrator_role_of_a_body_is_refused(tree):
-    membership = Membership.objects.get(user=tree.admin_a1, role=Role.ADMIN)
+def test_withdrawing_the_last_administrator_role_that_reaches_a_body_is_refused(tree):
+    support = make_user("hotro", is_superuser=True, is_staff=True)
+    membership = Membership.objects.get(user=tree.admin_province, role=Role.ADMIN)
     with pytest.raises(ValidationError) as refusal:
-        services.role_withdraw(actor=tree.admin_a, membership=membership)
+        services.role_withdraw(actor=support, membership=membership)
     assert refusal.value.code == "last_admin"
     assert Membership.objects.filter(pk=membership.pk).exists()
+    # A district's own administrator may go: the province's still reaches the district.
+    services.role_withdraw(
+        actor=tree.admin_a, membership=Membership.objects.get(user=tree.admin_a1, role=Role.ADMIN)
+    )
+
+
+def test_an_administrator_cannot_rename_the_top_of_their_own_reach(tree):
+    with pytest.raises(ValidationError) as refusal:
+        services.body_update(actor=tree.admin_a, body=tree.a, name="Hacked")
+    assert refusal.value.code == "top_body"
+    with pytest.raises(ValidationError):
+        services.body_update(actor=tree.admin_province, body=tree.province, kind="state")
+    services.body_update(actor=tree.admin_a, body=tree.a, member_noun="đảng viên")
+    services.body_update(actor=tree.admin_province, body=tree.a, name="Huyện ủy A mới")
+    tree.a.refresh_from_db()
+    assert (tree.a.name, tree.a.member_noun) == ("Huyện ủy A mới", "đảng viên")
+
+
+def test_an_unclear_active_value_is_a_400_and_changes_nothing(client, tree):
+    client.force_login(tree.admin_province)
+    url = reverse("people:account_active", args=[tree.admin_a.pk])
+    assert client.post(url, {"active": "garbage"}).status_code == 400
+    tree.admin_a.refresh_from_db()
+    assert tree.admin_a.is_active
 
 
 def test_a_user_cannot_deactivate_themselves(tree):

@@ -87,6 +87,26 @@ def test_nothing_of_the_old_vote_is_copied(cast):
     assert not created.audit_events.exclude(action="session_copied").exists()
 
 
+def test_a_not_rated_line_for_a_post_taken_that_year_is_asked_again_for_the_new_year(cast):
+    """"Elected or appointed in the year of the rating" holds for one year: a session made from
+    last year's list rates the person (the attack on issue 13 found the line carried over)."""
+    source = cast.session
+    line = source.candidates.order_by("order").first()
+    line.excluded, line.exclusion_reason = True, "new"
+    line.exclusion_note = "Được bầu trong năm"
+    line.save()
+    same_year = services.session_reuse(
+        actor=cast.secretariat, source=source, title="Cùng năm", date=source.date
+    )
+    assert same_year.candidates.get(official=line.official).excluded
+    next_year = source.date.replace(year=source.date.year + 1)
+    created = services.session_reuse(
+        actor=cast.secretariat, source=source, title="Năm sau", date=next_year
+    )
+    copied = created.candidates.get(official=line.official)
+    assert not copied.excluded and copied.exclusion_reason == "" and copied.exclusion_note == ""
+
+
 def test_a_linked_account_that_lost_its_committee_role_is_copied_unlinked(cast):
     source = cast.session
     cast.committee.memberships.all().delete()
