@@ -239,3 +239,31 @@ def test_the_officials_page_shows_both_years_after_two_imports(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Năm 2025" in html and "Năm 2026" in html
+
+
+def test_two_rows_on_one_official_in_the_browser_are_refused_until_one_is_new(client):
+    org, (known,) = _body_with("Nguyễn Văn A")
+    client.force_login(_secretariat(org))
+    sheet = _sheet() + "3,Nguyễn Văn A,Ủy viên,1,1,1\n"
+    preview = client.post(
+        reverse("ballots:tally_import"),
+        {
+            "organization": org.pk,
+            "title": "Nhập 2026",
+            "date": "2026-09-14",
+            "regime": "qd96",
+            "procedure": "rating",
+            "collected": 47,
+            "file": SimpleUploadedFile("t.csv", sheet.replace("2,Nông", "9,Nông").encode()),
+        },
+    )
+    lines = sorted(int(k) for k in preview.context["payload"]["matches"])
+    assert len(lines) == 2
+    refused = confirm(client, preview)
+    assert refused.status_code == 400
+    assert "Nguyễn Văn A" in refused.content.decode()
+    assert not VotingSession.objects.filter(title="Nhập 2026").exists()
+    assert confirm(client, preview, **{f"link_{lines[1]}": "new"}).status_code == 302
+    candidates = _session("Nhập 2026").candidates.order_by("order")
+    assert candidates[0].official_id == known.pk
+    assert org.officials.count() == 3  # the kept one, the namesake made new, Nông Đức Hải
