@@ -19,11 +19,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from sessions.models import Organization, VotingSession
+from sessions.models import Official, Organization, VotingSession
 from sessions.services import audit_record, lock_session, refuse, session_create_counted
 
 from .models import BLANK, Ballot, CountSheet, PaperEntry, TallyCount
 from .storage import ballots_rewrite, close_horizon, storage_compact
+from .tally_file import TallyRow
 
 Mode = VotingSession.Mode
 
@@ -317,16 +318,6 @@ def tally_save(*, actor: AbstractBaseUser, session: VotingSession, data: TallyIn
 # --- Import of a whole closed session ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TallyRow:
-    line: int
-    order: int | None
-    full_name: str
-    position: str
-    counts: dict[str, int]  # level → count, without "invalid"
-    invalid: int | None
-
-
 def system_user() -> AbstractBaseUser:
     """The actor of command-line imports in the audit trail (cannot sign in)."""
     user, created = get_user_model().objects.get_or_create(
@@ -356,8 +347,11 @@ def tally_import(
     subject: str = "",
     start_time: datetime.time | None = None,
     committee: Sequence[tuple[str, str, str]] = (),
+    links: Mapping[int, Official] | None = None,
 ) -> VotingSession:
     """Create a closed "paper tally" session with its candidates and counts, ready to certify.
+    `links` (file line → one of this body's officials, from ballots.tally_matching) says whose
+    history a row continues; a row without one becomes a new official.
 
     What the sheet does not say stays unknown (None or empty, never 0 or a dash) and can be
     filled in on the session's pages until certification."""
@@ -365,6 +359,7 @@ def tally_import(
     session, candidates = session_create_counted(
         organization=organization,
         lines=[(row.full_name, row.position or "—") for row in ordered],
+        officials=[(links or {}).get(row.line) for row in ordered],
         committee=committee,
         title=title,
         subject=subject,

@@ -1,4 +1,6 @@
-"""The counting committee's paper pages: ballot form PDF, ballot entry, figures, tally, import."""
+"""The counting committee's paper pages: ballot form PDF, ballot entry, figures, tally.
+
+Importing a tally sheet from a file is in tally_import_views."""
 
 from __future__ import annotations
 
@@ -14,17 +16,16 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sessions.access import Need, get_session_for_user, organizations_for
+from sessions.access import Need, get_session_for_user
 from sessions.models import Candidate, VotingSession
 from sessions.selectors import ballot_candidates
 
 from . import paper
 from .documents import MAX_COPIES, ballot_form_pdf
-from .forms import FiguresForm, TallyForm, TallyImportForm
+from .forms import FiguresForm, TallyForm
 from .models import Ballot, CountSheet, PaperEntry
 from .selectors import entries_disagreements, reconciled
 from .services import BLANK, BallotRefused, choices_from_post
-from .tally_file import parse_tally_file
 from .views import _context
 
 UNDO_KEY = "paper-undo-{entry}"
@@ -342,56 +343,3 @@ def tally(request: HttpRequest, pk: int) -> HttpResponse:
     context = _context(request, session, "tally")
     context.update(form=form, counting=session.is_closed)
     return render(request, "ballots/tally.html", context, status=400 if form.errors else 200)
-
-
-@require_http_methods(["GET", "POST"])
-def tally_import(request: HttpRequest) -> HttpResponse:
-    """A counted tally sheet from a file becomes a closed session, ready to certify."""
-    organizations = organizations_for(request.user, Need.PREPARE)
-    if not organizations.exists():
-        messages.error(request, _("Only the secretariat of an organization can import results."))
-        return redirect("votesessions:dashboard")
-    form = TallyImportForm(request.POST or None, request.FILES or None, organizations=organizations)
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        upload = data["file"]
-        parsed = parse_tally_file(
-            upload.name, upload.read(), procedure=data["procedure"], collected=data["collected"]
-        )
-        problems = parsed.problems
-        if parsed.ok:
-            try:
-                session = paper.tally_import(
-                    actor=request.user,
-                    organization=data["organization"],
-                    title=data["title"],
-                    regime=data["regime"],
-                    procedure=data["procedure"],
-                    date=data["date"],
-                    rows=parsed.rows,
-                    collected=data["collected"],
-                    issued=data["issued"],
-                    summoned=data["summoned"],
-                    present=data["present"],
-                    subject=" ".join(data["subject"].split()),
-                    place=data["place"].strip(),
-                    start_time=data["start_time"],
-                    committee=data["committee"],
-                )
-            except ValidationError as exc:
-                # e.g. a committee member who is also rated: nothing was created.
-                problems = exc.messages
-            else:
-                messages.success(
-                    request,
-                    _("%(n)d candidates imported. Check the figures, then certify.")
-                    % {"n": len(parsed.rows)},
-                )
-                return redirect("votesessions:detail", pk=session.pk)
-    return render(
-        request,
-        "ballots/tally_import.html",
-        {"form": form, "problems": problems},
-        status=400 if problems else 200,
-    )

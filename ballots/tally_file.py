@@ -9,8 +9,18 @@ from django.utils.translation import gettext as _
 
 from sessions.imports import ImportProblem, normalize_header, read_table
 
-from .paper import TallyRow
 from .tally_checks import RowCounts, parse_count, tally_import_problems
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    line: int
+    order: int | None
+    full_name: str
+    position: str
+    counts: dict[str, int]  # level → count, without "invalid"
+    invalid: int | None
+
 
 # Accepted header names (normalized: lower case, no diacritics) → our column keys.
 COLUMNS = {

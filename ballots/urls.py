@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import paper_views, views
+from . import paper_views, tally_import_views, views
 
 
 class EntryLabel:
@@ -55,7 +55,7 @@ urlpatterns = [
         name="paper_discard",
     ),
     path("sessions/<int:pk>/tally/", paper_views.tally, name="tally"),
-    path("sessions/import-tally/", paper_views.tally_import, name="tally_import"),
+    path("sessions/import-tally/", tally_import_views.tally_import, name="tally_import"),
     # Voters: short URLs, no sign-in
     path("b/", views.ballot_start, name="start"),
     path("b/review/", views.ballot_review, name="review"),

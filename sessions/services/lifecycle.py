@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -88,11 +88,14 @@ def session_create_counted(
     organization: Organization,
     lines: list[tuple[str, str]],
     committee: Iterable[tuple[str, str, str]] = (),
+    officials: Sequence[Official | None] = (),
     **fields: Any,
 ) -> tuple[VotingSession, list[Candidate]]:
     """Create a session that starts life already counted (closed): a paper tally imported from
-    a file. Each line (full name, position) becomes a new official and, in that order, a
-    candidate; the scope defaults by regime. There is no voter list, so it is frozen empty.
+    a file. Each line (full name, position) becomes, in that order, a candidate: of the
+    official given at the same place in `officials` (one of this body's, found by the import's
+    name matching), or of a new official where there is none; the scope defaults by regime.
+    There is no voter list, so it is frozen empty.
     `committee` (full name, unit, role) is checked as the committee tab checks it.
 
     Runs inside the caller's transaction, which stores the counts and records the audit event.
@@ -110,10 +113,14 @@ def session_create_counted(
     _clean(session)
     session.save()
     candidates = []
-    for order, (full_name, position) in enumerate(lines, start=1):
-        official = Official.objects.create(
-            organization=organization, full_name=full_name, positions=position
-        )
+    links = list(officials) or [None] * len(lines)
+    for order, ((full_name, position), official) in enumerate(zip(lines, links, strict=True), 1):
+        if official is None:
+            official = Official.objects.create(
+                organization=organization, full_name=full_name, positions=position
+            )
+        elif official.organization_id != organization.pk:
+            raise ValueError("an imported line is linked to another body's official")
         candidates.append(
             Candidate.objects.create(
                 session=session, official=official, position=position, order=order

@@ -15,6 +15,7 @@ from ballots import paper
 from ballots.models import CountSheet
 from results import services as result_services
 from sessions.models import AuditEvent, VotingSession
+from tests.ballots.import_confirm import confirm
 from tests.factories import link_head
 
 GOOD = (
@@ -120,7 +121,7 @@ def test_the_browser_import_takes_the_same_details(client, cast):
             committee_members="Bế Văn Sáng, Tổ 2\n\nLục Văn Kiểm, Tổ 3\n",
         ),
     )
-    assert response.status_code == 302
+    assert confirm(client, response).status_code == 302
     session = VotingSession.objects.get(title="Kỳ họp thứ 13")
     assert (session.subject, session.place) == ("Chủ tịch, Phó Chủ tịch", "Hội trường")
     assert session.start_time == datetime.time(8, 15)
@@ -134,7 +135,8 @@ def test_the_browser_import_takes_the_same_details(client, cast):
 
 def test_the_browser_import_without_details_keeps_them_unknown(client, cast):
     client.force_login(cast.secretariat)
-    assert client.post(reverse("ballots:tally_import"), _form(cast)).status_code == 302
+    preview = client.post(reverse("ballots:tally_import"), _form(cast))
+    assert confirm(client, preview).status_code == 302
     session = VotingSession.objects.get(title="Kỳ họp thứ 13")
     assert (session.subject, session.place, session.start_time) == ("", "", None)
     assert CountSheet.objects.get(session=session).present is None

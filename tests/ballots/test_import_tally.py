@@ -14,6 +14,7 @@ from ballots.models import CountSheet, TallyCount
 from ballots.tally_file import parse_tally_file
 from results.tally import result_compute
 from sessions.models import AuditEvent, VotingSession
+from tests.ballots.import_confirm import confirm
 
 GOOD = (
     "STT,Họ và tên,Chức vụ,Tín nhiệm cao,Tín nhiệm,Tín nhiệm thấp\n"
@@ -226,6 +227,8 @@ def test_the_browser_import_creates_the_same_session(client, cast):
             "file": SimpleUploadedFile("t.csv", GOOD.encode()),
         },
     )
+    assert not VotingSession.objects.filter(title="Nhập từ trình duyệt").exists()
+    response = confirm(client, response)
     session = VotingSession.objects.get(title="Nhập từ trình duyệt")
     assert response.status_code == 302
     assert CountSheet.objects.get(session=session).collected == 47

@@ -154,6 +154,7 @@ def test_a_province_runs_a_campaign_and_reads_its_consolidated_report(
     second.fill("#id_committee_head", "Lý Thị Nga, Ủy viên")
     second.set_input_files("#id_file", str(sheet))
     _go(second, "#submit-id-submit")
+    _go(second, "#confirm-import")  # the rows and their officials, confirmed
     tally = VotingSession.objects.get(title="Kết quả lấy phiếu tín nhiệm năm 2026")
     second.goto(f"{base}/sessions/{tally.pk}/committee/")
     second.fill("#id_full_name", "Lục Văn Kiểm")

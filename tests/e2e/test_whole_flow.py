@@ -243,6 +243,10 @@ def test_a_paper_tally_goes_from_import_to_a_public_page(
     staff.fill("#id_committee_head", "Lý Thị Nga, Đại biểu HĐND tỉnh")
     staff.set_input_files("#id_file", str(sheet))
     _submit(staff)
+    # Reading the file creates nothing: each row is shown with the official it continues.
+    assert not VotingSession.objects.filter(title__startswith="Kỳ họp HĐND").exists()
+    staff.screenshot(path=str(shots / "import-confirm.png"), full_page=True)
+    _go(staff, "#confirm-import")
     session = VotingSession.objects.get(title="Kỳ họp HĐND: kết quả lấy phiếu tín nhiệm")
     assert (session.status, session.scope) == ("closed", "public")
     # An imported count names no accounts: the member who certifies is linked on the tab.

@@ -215,6 +215,7 @@ def test_an_imported_tally_is_certified_after_linking_a_member_and_entering_the_
         "--regime=nq96",
         "--collected=47",
         f"--organization={cast.org.name}",
+        "--new-officials",
         stdout=out,
     )
     session = VotingSession.objects.get(public_id=out.getvalue().split()[-1])

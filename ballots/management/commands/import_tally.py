@@ -2,7 +2,10 @@
 
 What the sheet does not say (subject, place, start time, present, committee) may be given as
 options, or filled in later on the session's pages until the results are certified; a figure not
-given stays unknown. Prints the new session's public id alone on its last line, for scripts.
+given stays unknown. Each row continues the history of the body's official with the same name
+(`--match-officials`, ballots.tally_matching) or becomes a new official (`--new-officials`);
+when the body already has officials one of the two must be chosen. Prints the new session's
+public id alone on its last line, for scripts.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ from ballots.tally_checks import (
     parse_count,
     tally_import_problems,
 )
-from ballots.tally_file import parse_tally_file
+from ballots.tally_file import TallyRow, parse_tally_file
+from ballots.tally_matching import links_problems, rows_matched
 from sessions.imports import clean_text
-from sessions.models import Organization
+from sessions.models import Official, Organization
 from sessions.regimes import PROCEDURES, REGIMES
 
 REPEATED = "append"  # argparse: the option may be given once per committee member
+FLAG = "store_true"  # argparse: an option without a value
 
 
 def _time(text: str) -> datetime.time:
@@ -78,6 +83,18 @@ class Command(BaseCommand):
             default=[],
             help="'Full name, position': a committee member (repeat for each)",
         )
+        linking = parser.add_mutually_exclusive_group()
+        linking.add_argument(
+            "--match-officials",
+            action=FLAG,
+            help="link each row to the body's official with the same name (case and diacritics "
+            "ignored); a row without one becomes a new official; two such officials refuse",
+        )
+        linking.add_argument(
+            "--new-officials",
+            action=FLAG,
+            help="every row becomes a new official (no link to earlier years)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -113,6 +130,8 @@ class Command(BaseCommand):
             Organization._meta.get_field("name").run_validators(name)
         except ValidationError as exc:
             raise CommandError("--organization: " + " ".join(exc.messages)) from exc
+        existing = Organization.objects.filter(name=name).first()
+        links = self._links(existing, parsed.rows, options)
         organization, created = Organization.objects.get_or_create(
             name=name, defaults={"kind": REGIMES[options["regime"]].organization_kind}
         )
@@ -133,12 +152,39 @@ class Command(BaseCommand):
                 subject=options["subject"],
                 start_time=options["start_time"],
                 committee=committee_rows(head=head, members=members),
+                links=links,
             )
         except ValidationError as exc:
             if created:  # nothing half-applied: the body made for this import goes too
                 organization.delete()
             raise CommandError("; ".join(exc.messages)) from exc
+        for row in parsed.rows:
+            if row.line in links:
+                official = links[row.line]
+                self.stdout.write(f"row {row.line}: {row.full_name} → official #{official.pk}")
         self.stdout.write(
             f"Imported {len(parsed.rows)} candidates into “{session.title}” (closed, paper tally)."
         )
         self.stdout.write(session.public_id)
+
+    def _links(
+        self, organization: Organization | None, rows: list[TallyRow], options: dict[str, Any]
+    ) -> dict[int, Official]:
+        """File line → the body's official that row continues (--match-officials)."""
+        if options["new_officials"]:
+            return {}
+        if not options["match_officials"]:
+            if organization is not None and organization.officials.exists():
+                raise CommandError(
+                    f"“{organization.name}” already has officials: give --match-officials "
+                    "(continue their history, matching names) or --new-officials (new people)"
+                )
+            return {}
+        matches, problems = rows_matched(organization, rows)
+        links = {m.row.line: m.official for m in matches if m.official is not None}
+        problems += links_problems(rows, links)
+        if problems:
+            for problem in problems:
+                self.stderr.write(problem)
+            raise CommandError("nothing imported")
+        return links
