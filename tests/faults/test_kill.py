@@ -46,6 +46,8 @@ s.voters_import(actor=user, session=session, rows=[VoterRow(line=i, full_name=f"
                 for i in range(400)], replace=False)
 s.committee_member_add(actor=user, session=session, full_name="Trưởng ban", unit="", role="head")
 s.session_mark_ready(actor=user, session=session)
+for voter in session.voters.all():  # the desk hands out no more slips than people present
+    b.voter_check_in(voter=voter, present=True)
 codes = b.codes_generate(actor=user, session=session, count=400)
 for c in codes:
     b.code_activate(session=session, raw=c)
