@@ -88,7 +88,7 @@ def test_nothing_of_the_old_vote_is_copied(cast):
 
 
 def test_a_not_rated_line_for_a_post_taken_that_year_is_asked_again_for_the_new_year(cast):
-    """"Elected or appointed in the year of the rating" holds for one year: a session made from
+    """ "Elected or appointed in the year of the rating" holds for one year: a session made from
     last year's list rates the person (the attack on issue 13 found the line carried over)."""
     source = cast.session
     line = source.candidates.order_by("order").first()
