@@ -3,7 +3,10 @@ issue's end-to-end test): the provincial administrator creates three bodies belo
 secretariats' accounts, launches a campaign; the first body creates its session from the
 dashboard and runs it electronically, the second imports a paper tally, has it certified and
 attaches it to the campaign, the third does nothing; the provincial leader reads the
-consolidated report, on the page, as XLSX and as PDF.
+consolidated report, on the page, as XLSX and as PDF. Then the rest of the issue's "Must show":
+the first body's secretariat prepares the follow-up vote of confidence its certified result
+calls for (item 5), and the second body imports the year before, linking the rows to its
+existing officials, so that an official's page shows two years (item 3).
 
 The electronic session's lists, voting and certification go through the services (the whole
 flow in the browser is tests/e2e/test_whole_flow.py); everything the campaign adds is clicked.
@@ -24,12 +27,13 @@ from campaigns.models import Campaign, CampaignSession
 from results import services as result_services
 from sessions import services as session_services
 from sessions.imports import VoterRow
-from sessions.models import Membership, Organization, VotingSession
+from sessions.models import Membership, Official, Organization, VotingSession
 from tests.factories import link_head, make_member, make_org, open_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 Role = Membership.Role
+BODY_TWO_PEOPLE = ("Lê Thị Hoa", "Phạm Văn Nam")
 BODIES = [
     ("Huyện ủy Thử Một", "party", "thuky_mot"),
     ("Hội đồng nhân dân huyện Thử Hai", "state", "thuky_hai"),
@@ -58,8 +62,55 @@ def _sign_in(browser, base, username, password="pw"):
     return page
 
 
+def _import_tally(page, base, body, sheet, *, title, date, ballots) -> None:
+    """The browser tally import's first step: the form, up to the confirmation page."""
+    page.goto(f"{base}/sessions/import-tally/")
+    page.select_option("#id_organization", str(body.pk))
+    page.fill("#id_title", title)
+    page.fill("#id_date", date)
+    page.select_option("#id_regime", "qd96")
+    page.select_option("#id_procedure", "rating")
+    for field in ("collected", "issued", "present"):
+        page.fill(f"#id_{field}", str(ballots))
+    page.fill("#id_committee_head", "Lý Thị Nga, Ủy viên")
+    page.set_input_files("#id_file", str(sheet))
+    _go(page, "#submit-id-submit")
+
+
+def _certify_tally(secretariat, committee, base, tally) -> None:
+    """The imported tally's committee member linked to the committee's account, who certifies."""
+    secretariat.goto(f"{base}/sessions/{tally.pk}/committee/")
+    secretariat.fill("#id_full_name", "Lục Văn Kiểm")
+    secretariat.select_option("#id_user", label="kiemphieu_hai")
+    _go(secretariat, "#submit-id-submit")
+    committee.goto(f"{base}/sessions/{tally.pk}/results/")
+    _go(committee, "form[action$='/certify/'] button")
+    tally.refresh_from_db()
+    assert tally.is_certified
+
+
+def _follow_up(page, base, origin: VotingSession, shots: Path) -> None:
+    """The secretariat prepares, from the certified result, the vote of confidence that
+    "Nguyễn Văn Thấp" (60,00% low: over half, QĐ 96 Điều 11) calls for."""
+    page.goto(f"{base}/sessions/{origin.pk}/results/")
+    panel = page.locator("#follow-up")
+    assert "Chuẩn bị bỏ phiếu tín nhiệm (1 người)" in panel.inner_text()
+    assert "Trần Văn Cao" not in panel.inner_text()  # in no band
+    panel.screenshot(path=str(shots / "campaign-follow-up-panel.png"))
+    _go(page, "#follow-up button:has-text('Chuẩn bị bỏ phiếu tín nhiệm')")
+    created = VotingSession.objects.exclude(pk=origin.pk).get(organization=origin.organization)
+    assert page.url.endswith(f"/sessions/{created.pk}/")
+    assert (created.procedure, created.regime, created.is_draft) == ("confidence", "qd96", True)
+    assert [c.official.full_name for c in created.candidates.all()] == ["Nguyễn Văn Thấp"]
+    assert created.voters.count() == origin.voters.count() == 5
+    main = page.locator("main").inner_text()
+    assert "Nguyễn Văn Thấp" in main and "Trần Văn Cao" not in main
+    assert "Bỏ phiếu tín nhiệm" in main
+    page.screenshot(path=str(shots / "campaign-follow-up-session.png"), full_page=True)
+
+
 def _electronic(session: VotingSession, secretariat, committee) -> None:
-    """Three people, five voters; "Nguyễn Văn Thấp" low on three of five ballots (60,00%)."""
+    """Two people, five voters; "Nguyễn Văn Thấp" low on three of five ballots (60,00%)."""
     for name, position in [("Trần Văn Cao", "Bí thư"), ("Nguyễn Văn Thấp", "Phó Bí thư")]:
         session_services.candidate_add(
             actor=secretariat, session=session, full_name=name, positions=position
@@ -78,7 +129,7 @@ def _electronic(session: VotingSession, secretariat, committee) -> None:
     result_services.result_certify(actor=committee, session=session)
 
 
-def test_a_province_runs_a_campaign_and_reads_its_consolidated_report(
+def test_a_province_runs_a_campaign_reads_its_report_then_follows_up_and_links_two_years(
     live_server, browser, tmp_path, shots
 ):
     base = live_server.url
@@ -142,27 +193,19 @@ def test_a_province_runs_a_campaign_and_reads_its_consolidated_report(
         encoding="utf-8",
     )
     second = _sign_in(browser, base, "thuky_hai", passwords["thuky_hai"])
-    second.goto(f"{base}/sessions/import-tally/")
-    second.select_option("#id_organization", str(two.pk))
-    second.fill("#id_title", "Kết quả lấy phiếu tín nhiệm năm 2026")
-    second.fill("#id_date", "2026-11-05")
-    second.select_option("#id_regime", "qd96")
-    second.select_option("#id_procedure", "rating")
-    second.fill("#id_collected", "48")
-    second.fill("#id_issued", "48")
-    second.fill("#id_present", "48")
-    second.fill("#id_committee_head", "Lý Thị Nga, Ủy viên")
-    second.set_input_files("#id_file", str(sheet))
-    _go(second, "#submit-id-submit")
+    _import_tally(
+        second,
+        base,
+        two,
+        sheet,
+        title="Kết quả lấy phiếu tín nhiệm năm 2026",
+        date="2026-11-05",
+        ballots=48,
+    )
     _go(second, "#confirm-import")  # the rows and their officials, confirmed
     tally = VotingSession.objects.get(title="Kết quả lấy phiếu tín nhiệm năm 2026")
-    second.goto(f"{base}/sessions/{tally.pk}/committee/")
-    second.fill("#id_full_name", "Lục Văn Kiểm")
-    second.select_option("#id_user", label="kiemphieu_hai")
-    _go(second, "#submit-id-submit")
     committee = _sign_in(browser, base, "kiemphieu_hai")
-    committee.goto(f"{base}/sessions/{tally.pk}/results/")
-    _go(committee, "form[action$='/certify/'] button")
+    _certify_tally(second, committee, base, tally)
     second.goto(f"{base}/campaigns/{campaign.pk}/")
     assert second.locator("#report-lines").count() == 0  # no other body's figures
     second.select_option(f"#attach-{two.pk}", str(tally.pk))
@@ -194,3 +237,42 @@ def test_a_province_runs_a_campaign_and_reads_its_consolidated_report(
     )
     for expected in ["BÁO CÁO", "Phạm Văn Nam", "68,75%", "Nguyễn Văn Thấp", three.name]:
         assert expected in text
+
+    # The follow-up: body one's secretariat prepares the vote of confidence its result calls for.
+    _follow_up(first, base, session, shots)
+
+    # Two years on an official's page: body two imports the year before; the rows are linked to
+    # the officials its 2026 import created, the tally certified, the page read from above.
+    hoa, nam = (Official.objects.get(organization=two, full_name=n) for n in BODY_TWO_PEOPLE)
+    earlier = tmp_path / "tally-2025.csv"
+    earlier.write_text(
+        "STT,Họ và tên,Chức vụ,Tín nhiệm cao,Tín nhiệm,Tín nhiệm thấp\n"
+        "1,LÊ THỊ HOA,Phó Chủ tịch,35,9,2\n"
+        "2,Pham Van Nam,Ủy viên,20,20,6\n",
+        encoding="utf-8",
+    )
+    _import_tally(
+        second,
+        base,
+        two,
+        earlier,
+        title="Kết quả lấy phiếu tín nhiệm năm 2025",
+        date="2025-11-06",
+        ballots=46,
+    )
+    # Each row proposed to its official (case and diacritics ignored), confirmed as proposed.
+    assert second.locator("#link_2").input_value() == str(hoa.pk)
+    assert second.locator("#link_3").input_value() == str(nam.pk)
+    _go(second, "#confirm-import")
+    last_year = VotingSession.objects.get(title="Kết quả lấy phiếu tín nhiệm năm 2025")
+    assert {c.official_id for c in last_year.candidates.all()} == {hoa.pk, nam.pk}
+    assert Official.objects.filter(organization=two).count() == 2  # nobody created twice
+    _certify_tally(second, committee, base, last_year)
+
+    leader.goto(f"{base}/officials/{nam.pk}/")
+    years = leader.locator("main table tbody tr")
+    assert years.count() == 2
+    history = leader.locator("main table").inner_text()
+    for text in ["05/11/2026", tally.title, "68,75%", "06/11/2025", last_year.title, "13,04%"]:
+        assert text in history
+    leader.screenshot(path=str(shots / "campaign-official-two-years.png"), full_page=True)
