@@ -154,6 +154,9 @@ def _figures_table(report: Report) -> Table:
         Column(_("Position(s)"), width=0, numeric=False),
         Column(_("Body"), width=40, numeric=False),
         *[Column(label, unit, 24) for label in _level_labels(report)],
+        # Like the session's own report (results/after_count.py) and the page and XLSX: each row
+        # adds up to the ballots collected (domain.md, "invalid (không hợp lệ)").
+        Column(_("Invalid lines"), unit, 24),
         Column(_("Band"), width=34, numeric=False),
     ]
     rows = []
@@ -166,6 +169,7 @@ def _figures_table(report: Report) -> Table:
                 (line.candidate.position,),
                 (item.organization.name,),
                 *[(str(lr.count), pct(lr.percent)) for lr in line.levels],
+                (str(line.invalid), pct(line.invalid_percent)),
                 (str(band_name(line.band_code)) if line.band else "",),
             ]
         )

@@ -35,6 +35,10 @@ class Account(models.Model):
         on_delete=models.PROTECT,
         related_name="accounts",
     )
+    # Set when the account is given a temporary password (created or reset by an administrator),
+    # cleared when its user chooses their own on the password change page; until then every page
+    # leads there (people.middleware).
+    must_change_password = models.BooleanField(_("must change the password"), default=False)
 
     class Meta:
         verbose_name = _("account")

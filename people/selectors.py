@@ -4,14 +4,25 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import F, Field, Prefetch, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from sessions.models import Candidate, Membership, Official, Organization, VotingSession
+from sessions.models import (
+    Candidate,
+    Membership,
+    Official,
+    Organization,
+    RegistryEvent,
+    VotingSession,
+)
 from sessions.proposals import Proposal
 
 from .models import OfficialMerge, OfficialSearch, Position
@@ -147,3 +158,46 @@ def merged_official_ids() -> dict[int, int]:
     """Each merged-away official's id → the id of the official kept (chains already followed:
     a merge into an official later merged itself points at the last one kept)."""
     return dict(OfficialMerge.objects.values_list("merged_id", "kept_id"))
+
+
+# --- A body's change log ----------------------------------------------------------------------
+
+_ROSTER_LABELS = {
+    "roster_added": gettext_lazy("added to the roster"),
+    "roster_removed": gettext_lazy("removed from the roster"),
+    "roster": gettext_lazy("members on the roster"),
+}
+
+
+def _change_value(field: Field | None, value: Any, names: dict[int, str]) -> str:
+    if field is not None and field.name == "parent":
+        return names.get(value, str(value)) if value is not None else "—"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return "" if value is None else str(value)
+
+
+def body_changes(events: Iterable[RegistryEvent]) -> list[tuple[RegistryEvent, list[tuple]]]:
+    """Each event of a body's log with its changes as (label, value) pairs in the reader's
+    language: the field's own name (verbose_name), a choice's label, the parent body's name.
+    What an event added or set is shown; what it only took away (a roster member removed), too."""
+    events = list(events)
+    parents = {
+        value
+        for event in events
+        for key, value in (event.after or event.before).items()
+        if key == "parent" and isinstance(value, int)
+    }
+    names = dict(Organization.objects.filter(pk__in=parents).values_list("pk", "name"))
+    rows = []
+    for event in events:
+        changes = []
+        for key, value in (event.after or event.before).items():
+            try:
+                field = Organization._meta.get_field(key)
+            except FieldDoesNotExist:
+                field = None
+            label = field.verbose_name if field is not None else _ROSTER_LABELS.get(key, key)
+            changes.append((str(label), _change_value(field, value, names)))
+        rows.append((event, changes))
+    return rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, bodies, officials
+from .views import accounts, bodies, officials, password
 
 app_name = "people"
 
@@ -19,6 +19,7 @@ urlpatterns = [
         name="role_withdraw",
     ),
     path("accounts/<int:pk>/password/", accounts.password_reset, name="password_reset"),
+    path("accounts/<int:pk>/password/shown/", password.password_shown, name="password_shown"),
     path("accounts/<int:pk>/active/", accounts.account_active, name="account_active"),
     path("officials/", officials.official_list, name="officials"),
     path("officials/new/", officials.official_create, name="official_create"),

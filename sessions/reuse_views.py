@@ -97,14 +97,21 @@ def voters_from_roster(request: HttpRequest, pk: int) -> HttpResponse:
     form = RosterUseForm(request.POST)
     replace = form.cleaned_data["replace"] if form.is_valid() else False
     try:
-        count = services.voters_from_roster(actor=request.user, session=session, replace=replace)
+        removed, count = services.voters_from_roster(
+            actor=request.user, session=session, replace=replace
+        )
     except ValidationError as exc:
         context = tab_context(request, session, "voters")
         context["message"] = errors_text(exc)
         return render(request, "votesessions/roster_refused.html", context, status=409)
-    messages.success(
-        request, _("%(count)d members of the body's roster put on the list.") % {"count": count}
-    )
+    if replace:
+        text = _(
+            "The summoned list was replaced: %(removed)d voters removed, %(count)d members of the "
+            "body's roster put on the list."
+        )
+    else:
+        text = _("%(count)d members of the body's roster put on the list.")
+    messages.success(request, text % {"removed": removed, "count": count})
     return redirect("votesessions:voters", pk=pk)
 
 

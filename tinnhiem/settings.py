@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A temporary password (given by an organization administrator) is changed before anything.
+    "people.middleware.TemporaryPasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication (the page is in the reader's layout): a bare 405 becomes a clear page.
     "tinnhiem.middleware.MethodNotAllowedPageMiddleware",

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from people.views.password import OwnPasswordChangeView
+
 
 @login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -25,7 +27,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        OwnPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

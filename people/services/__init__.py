@@ -11,6 +11,7 @@ from .accounts import (  # noqa: F401
     account_create,
     account_rename,
     account_set_active,
+    password_changed_by_owner,
     password_reset,
     role_grant,
     role_withdraw,

@@ -123,7 +123,7 @@ def account_create(
     user.set_password(password)
     user.full_clean()
     user.save()
-    Account.objects.create(user=user, organization=organization)
+    Account.objects.create(user=user, organization=organization, must_change_password=True)
     Membership.objects.create(user=user, organization=organization, role=role)
     _record(
         actor=actor,
@@ -202,8 +202,29 @@ def password_reset(*, actor: AbstractBaseUser, account: AbstractUser) -> str:
     password = temporary_password()
     locked.set_password(password)
     locked.save(update_fields=["password"])
+    # An account made in the Django admin has no Account row yet: it gets one at its first role's
+    # body, or none if it has no role (then it reaches no page that needs the change).
+    membership = Membership.objects.filter(user=locked).order_by("pk").first()
+    if membership is not None:
+        Account.objects.update_or_create(
+            user=locked,
+            defaults={"must_change_password": True},
+            create_defaults={
+                "organization_id": membership.organization_id,
+                "must_change_password": True,
+            },
+        )
+    else:
+        Account.objects.filter(user=locked).update(must_change_password=True)
     _record(actor=actor, account=locked, action=Action.PASSWORD_RESET)
     return password
+
+
+def password_changed_by_owner(user: AbstractBaseUser) -> None:
+    """The user chose their own password: the temporary one's obligation ends."""
+    Account.objects.filter(user_id=user.pk, must_change_password=True).update(
+        must_change_password=False
+    )
 
 
 @transaction.atomic(durable=True)

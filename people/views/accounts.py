@@ -23,6 +23,7 @@ from ..access import (
 from ..forms import AccountCreateForm, AccountRenameForm, RoleGrantForm
 from ..models import AccountEvent
 from .common import errors_text, require_administrator
+from .password import keep_for_one_reading
 
 
 @require_GET
@@ -33,12 +34,10 @@ def account_list(request: HttpRequest) -> HttpResponse:
 
 
 def _password_page(request: HttpRequest, account, password: str, created: bool) -> HttpResponse:
-    """The temporary password, shown this once: never stored in clear, never cached."""
-    return render(
-        request,
-        "people/password_shown.html",
-        {"account": account, "password": password, "created": created},
-    )
+    """After the POST, a GET page that shows the temporary password once (a reload neither
+    shows it again nor resets it again)."""
+    keep_for_one_reading(request, account, password, created)
+    return redirect("people:password_shown", pk=account.pk)
 
 
 @never_cache

@@ -38,9 +38,11 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "body": body,
         "children": body.children.order_by("name"),
         "memberships": selectors.body_memberships(body),
-        "events": RegistryEvent.objects.filter(
-            subject=RegistryEvent.Subject.ORGANIZATION, object_id=body.pk
-        ).select_related("actor")[:20],
+        "events": selectors.body_changes(
+            RegistryEvent.objects.filter(
+                subject=RegistryEvent.Subject.ORGANIZATION, object_id=body.pk
+            ).select_related("actor")[:20]
+        ),
         "grant_form": RoleGrantForm(
             organizations=administered_organizations(request.user), initial={"organization": body}
         ),

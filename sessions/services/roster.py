@@ -100,16 +100,25 @@ def roster_save_from_session(*, actor: AbstractBaseUser, session: VotingSession)
 
 
 @transaction.atomic(durable=True)
-def voters_from_roster(*, actor: AbstractBaseUser, session: VotingSession, replace: bool) -> int:
+def voters_from_roster(
+    *, actor: AbstractBaseUser, session: VotingSession, replace: bool
+) -> tuple[int, int]:
     """Put the body's roster on a draft session's summoned list, replacing it or appended to it:
-    all of the members or, if one is on the list already, none."""
+    all of the members or, if one is on the list already, none. Returns (removed, added): how
+    many summoned voters the replacement took off the list, and how many members were put on."""
     locked = _lock_draft(session)
     members = list(locked.organization.roster.order_by("number"))
     if not members:
         raise refuse(MSG_ROSTER_EMPTY, "empty")
+    removed = locked.voters.count() if replace else 0
     rows = [VoterRow(line=m.number, full_name=m.full_name, unit=m.unit) for m in members]
     count = voters_add_rows(locked, rows, replace=replace)
     audit_record(
-        session=locked, actor=actor, action="voters_from_roster", count=count, replaced=replace
+        session=locked,
+        actor=actor,
+        action="voters_from_roster",
+        count=count,
+        replaced=replace,
+        removed=removed,
     )
-    return count
+    return removed, count

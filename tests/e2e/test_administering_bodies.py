@@ -79,6 +79,14 @@ def test_an_administrator_creates_a_body_and_its_secretariat_account_which_then_
     context.close()
 
     context, page = _sign_in(browser, base, "thuky_thumot", password)
+    # The temporary password is changed before anything else.
+    assert page.url == f"{base}/accounts/password/"
+    page.fill("#id_old_password", password)
+    page.fill("#id_new_password1", "Mật-khẩu-riêng-2027")
+    page.fill("#id_new_password2", "Mật-khẩu-riêng-2027")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    page.goto(f"{base}/")
     assert page.url == f"{base}/"
     assert "Trần Văn Đông" in page.locator("header").inner_text()
     assert page.locator("a[href='/sessions/new/']").count() >= 1  # the secretariat may create one
