@@ -59,6 +59,12 @@ def _sign_in(browser, base, username, password="pw"):
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     _go(page, "main button[type=submit]")
+    if page.url.endswith("/accounts/password/"):  # a temporary password is changed first
+        page.fill("#id_old_password", password)
+        page.fill("#id_new_password1", "Mật-khẩu-riêng-2027")
+        page.fill("#id_new_password2", "Mật-khẩu-riêng-2027")
+        _go(page, "main button[type=submit]")
+        page.goto(f"{base}/")
     return page
 
 
