@@ -11,11 +11,14 @@ proposed for it is refused with a 400 and nothing is created.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import secrets
 from dataclasses import astuple
 from typing import Any
 
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,6 +39,19 @@ SALT = "ballots.tally_import.confirm"
 MAX_AGE = 60 * 60  # seconds a read file waits for its confirmation
 NEW = "new"
 FIELDS = ("title", "regime", "procedure", "collected", "issued", "summoned", "present")
+PAYLOAD_KEYS = {
+    "user",
+    "organization",
+    *FIELDS,
+    "date",
+    "subject",
+    "place",
+    "start_time",
+    "committee",
+    "rows",
+    "matches",
+    "problems",
+}
 
 
 def _payload(request: HttpRequest, data: dict[str, Any], rows: list[TallyRow]) -> dict:
@@ -47,6 +63,7 @@ def _payload(request: HttpRequest, data: dict[str, Any], rows: list[TallyRow]) -
         if rated is not None:
             problems.append(_(MSG_RATED_ON_COMMITTEE) % {"name": rated})
     return {
+        "nonce": secrets.token_hex(8),  # each reading of a file is confirmed once (see _confirm)
         "user": request.user.pk,
         "organization": data["organization"].pk,
         **{key: data[key] for key in FIELDS},
@@ -115,6 +132,8 @@ def _confirm(request: HttpRequest, organizations: Any) -> HttpResponse:
         payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
     except signing.BadSignature:
         return _refused(request, organizations)
+    if not isinstance(payload, dict) or not payload.keys() >= PAYLOAD_KEYS:
+        return _refused(request, organizations)  # signed, but not by this page's version
     if payload.get("user") != request.user.pk:
         return _refused(request, organizations)
     organization = organizations.filter(pk=payload["organization"]).first()
@@ -136,6 +155,12 @@ def _confirm(request: HttpRequest, organizations: Any) -> HttpResponse:
     problems += links_problems(rows, links)
     if problems:
         return _preview(request, token, payload, organization, problems, chosen)
+    # One confirmation, one session: a second post of the same page (a double click, the back
+    # button, a replay within the hour) finds the token used and creates nothing.
+    used = "tally-import:" + hashlib.sha256(token.encode()).hexdigest()
+    if not cache.add(used, request.user.pk, MAX_AGE + 60):
+        messages.info(request, _("This import was already confirmed: nothing imported again."))
+        return redirect("votesessions:dashboard")
     start = payload["start_time"]
     try:
         session = paper.tally_import(
@@ -152,6 +177,7 @@ def _confirm(request: HttpRequest, organizations: Any) -> HttpResponse:
         )
     except ValidationError as exc:
         # e.g. a committee member who is also rated: nothing was created.
+        cache.delete(used)
         return _preview(request, token, payload, organization, exc.messages, chosen)
     messages.success(
         request,

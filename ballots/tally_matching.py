@@ -10,7 +10,8 @@ named: the registry's merge resolves the first, the file the second.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -47,10 +48,15 @@ def name_key(name: str) -> str:
     return search_key(name)
 
 
-def _officials_by_key(organization: Organization) -> dict[str, list[Official]]:
+def exact_key(name: str) -> str:
+    """A full name with its tone marks: NFC, case and spaces ignored. "Hùng" is not "Hưng"."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def _officials_by(organization: Organization, key: Callable[[str], str]) -> dict:
     found: dict[str, list[Official]] = {}
     for official in Official.objects.filter(organization=organization).order_by("pk"):
-        found.setdefault(name_key(official.full_name), []).append(official)
+        found.setdefault(key(official.full_name), []).append(official)
     return found
 
 
@@ -59,10 +65,17 @@ def rows_matched(
 ) -> tuple[list[RowMatch], list[str]]:
     """Each row with the body's official it would continue (or None), and the problems that
     refuse the whole import: an ambiguous name. A body not yet created has no officials."""
-    known = _officials_by_key(organization) if organization is not None else {}
+    known = _officials_by(organization, name_key) if organization is not None else {}
+    spelled = _officials_by(organization, exact_key) if organization is not None else {}
     matches, problems = [], []
     for row in rows:
-        same = known.get(name_key(row.full_name), [])
+        # A name typed with its tone marks that is spelled so in the body wins: a body with both
+        # Nguyễn Văn Hùng and Nguyễn Văn Hưng links "Nguyễn Văn Hùng" to the first without
+        # asking; "nguyen van hung", typed without marks, stays ambiguous.
+        marked = exact_key(row.full_name) != name_key(row.full_name)  # typed with its marks
+        same = (marked and spelled.get(exact_key(row.full_name))) or known.get(
+            name_key(row.full_name), []
+        )
         if len(same) > 1:
             problems.append(
                 _(MSG_AMBIGUOUS)

@@ -267,3 +267,40 @@ def test_two_rows_on_one_official_in_the_browser_are_refused_until_one_is_new(cl
     candidates = _session("Nhập 2026").candidates.order_by("order")
     assert candidates[0].official_id == known.pk
     assert org.officials.count() == 3  # the kept one, the namesake made new, Nông Đức Hải
+
+
+# --- What the attack on the linking import found ------------------------------------------------
+
+
+def test_one_confirmation_posted_twice_creates_one_session(client):
+    org, _ = _body_with("Nguyễn Văn A")
+    client.force_login(_secretariat(org))
+    preview = _upload(client, org)
+    assert confirm(client, preview).status_code == 302
+    again = confirm(client, preview)
+    assert again.status_code == 302
+    assert VotingSession.objects.filter(title="Nhập 2026").count() == 1
+
+
+def test_the_same_spelling_with_its_tone_marks_wins_over_a_namesake_without_them(tmp_path):
+    org, (hung, _hung_with_horn) = _body_with("Nguyễn Văn Hùng", "Nguyễn Văn Hưng")
+    _command(tmp_path, org.name, "--match-officials", sheet=_sheet("Nguyễn Văn Hùng"))
+    assert _session("2025").candidates.get(order=1).official_id == hung.pk
+
+
+def test_a_signed_payload_missing_a_field_is_a_400_not_a_500(client):
+    org, _ = _body_with("Nguyễn Văn A")
+    user = _secretariat(org)
+    client.force_login(user)
+    payload = dict(_upload(client, org).context["payload"])
+    del payload["rows"]
+    token = signing.dumps(payload, salt=SALT, compress=True)
+    assert client.post(reverse("ballots:tally_import"), {"payload": token}).status_code == 400
+    assert not VotingSession.objects.filter(title="Nhập 2026").exists()
+
+
+def test_the_command_finds_an_existing_body_whatever_its_capitals(tmp_path):
+    org, (known,) = _body_with("Nguyễn Văn A", body="EA")
+    _command(tmp_path, "ea", "--match-officials")
+    assert _session("2025").organization_id == org.pk
+    assert _session("2025").candidates.get(order=1).official_id == known.pk

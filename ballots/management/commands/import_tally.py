@@ -130,11 +130,16 @@ class Command(BaseCommand):
             Organization._meta.get_field("name").run_validators(name)
         except ValidationError as exc:
             raise CommandError("--organization: " + " ".join(exc.messages)) from exc
-        existing = Organization.objects.filter(name=name).first()
-        links = self._links(existing, parsed.rows, options)
-        organization, created = Organization.objects.get_or_create(
-            name=name, defaults={"kind": REGIMES[options["regime"]].organization_kind}
+        # An existing body whatever the capitals ("ea" is the body "EA"), not a second one.
+        existing = Organization.objects.filter(name=name).first() or (
+            Organization.objects.filter(name__iexact=name).order_by("pk").first()
         )
+        links = self._links(existing, parsed.rows, options)
+        organization, created = (existing, False) if existing else (None, True)
+        if organization is None:
+            organization = Organization.objects.create(
+                name=name, kind=REGIMES[options["regime"]].organization_kind
+            )
         try:
             session = tally_import(
                 actor=system_user(),
