@@ -155,3 +155,20 @@ def test_the_demo_data_names_no_real_province_and_says_it_is_sample_data_on_the_
     assert page.status_code == 200
     assert "dữ liệu mẫu" in page.content.decode()
     assert "tỉnh Mẫu" in client.get(reverse("results:public_list")).content.decode()
+
+
+def test_the_demo_keeps_one_official_per_person_with_every_year_on_it(db):
+    """Issue 13: the demo showed three people twice in the officials dropdown; the 2023
+    import now continues the people of the 2026 list."""
+    from collections import Counter
+
+    from sessions.models import Candidate, Official
+
+    call_command("seed_demo", stdout=io.StringIO())
+    names = Counter((o.organization_id, o.full_name) for o in Official.objects.all())
+    assert [key for key, n in names.items() if n > 1] == []
+    chairman = Official.objects.get(full_name="Nguyễn Văn A")
+    years = sorted(
+        Candidate.objects.filter(official=chairman).values_list("session__date__year", flat=True)
+    )
+    assert years == [2023, 2026]

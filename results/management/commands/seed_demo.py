@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from ballots.paper import TallyRow, tally_import
+from ballots.tally_matching import rows_matched
 from results.services import result_certify, result_publish
 from sessions import services
 from sessions.imports import VoterRow
@@ -201,6 +202,18 @@ class Command(BaseCommand):
             ("Trần Thị B", "Phó Chủ tịch Hội đồng nhân dân tỉnh", (30, 15, 3)),
             ("Lê Văn C", "Chủ tịch Ủy ban nhân dân tỉnh", (19, 2, 25)),
         ]
+        tally_rows = [
+            TallyRow(
+                line=i,
+                order=i,
+                full_name=name,
+                position=position,
+                counts=dict(zip(("high", "medium", "low"), counts, strict=True)),
+                invalid=None,
+            )
+            for i, (name, position, counts) in enumerate(rows, start=1)
+        ]
+        matches, _problems = rows_matched(organization, tally_rows)
         session = tally_import(
             actor=actor,
             organization=organization,
@@ -209,17 +222,9 @@ class Command(BaseCommand):
             procedure=VotingSession.Procedure.RATING,
             date=datetime.date(2023, 12, 7),
             place="Hội trường Trung tâm Hội nghị tỉnh",
-            rows=[
-                TallyRow(
-                    line=i,
-                    order=i,
-                    full_name=name,
-                    position=position,
-                    counts=dict(zip(("high", "medium", "low"), counts, strict=True)),
-                    invalid=None,
-                )
-                for i, (name, position, counts) in enumerate(rows, start=1)
-            ],
+            rows=tally_rows,
+            # The 2023 count continues the people of the 2026 list: one history each.
+            links={m.row.line: m.official for m in matches if m.official is not None},
             collected=48,
             issued=49,
             summoned=50,
