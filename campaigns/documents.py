@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 
 from results.after_count import date_words
+from results.documents import figure_cells
 from results.paper_parts import Column, Head, Paper, Para, Table, pct
-from results.spreadsheets import Percent, xlsx_book
+from results.spreadsheets import xlsx_book
 from sessions.models import Organization
 from sessions.regimes import band_name, rules_for
 
@@ -57,15 +58,7 @@ def lines_sheet(report: Report) -> tuple[list[str], list[list[Any]]]:
             line.candidate.official.full_name,
             line.candidate.position,
         ]
-        for lr in line.levels:
-            row += [lr.count, Percent(lr.percent)]
-        row += [
-            line.invalid,
-            Percent(line.invalid_percent),
-            str(band_name(line.band_code)),
-            item.denominator,
-        ]
-        rows.append(row)
+        rows.append(row + figure_cells(line, item.denominator))
     return header, rows
 
 

@@ -24,7 +24,7 @@ from .minutes_document import heading_lines, minutes_context, national_heading
 from .models import Certification
 from .papers import paper_pdf
 from .spreadsheets import Percent, csv_bytes, xlsx_bytes
-from .tally import SessionResult, counted_ballots
+from .tally import CandidateResult, SessionResult, counted_ballots
 
 # Machine names of the levels (JSON, CSV): a vote of confidence says confidence/no_confidence.
 MACHINE_LEVEL = {"yes": "confidence", "no": "no_confidence"}
@@ -117,16 +117,22 @@ def result_rows(result: SessionResult) -> tuple[list[str], list[list[Any]]]:
     rows = []
     for line in result.candidates:
         row: list[Any] = [line.number, line.candidate.official.full_name, line.candidate.position]
-        for lr in line.levels:
-            row += [lr.count, Percent(lr.percent)]
-        row += [
-            line.invalid,
-            Percent(line.invalid_percent),
-            str(band_name(line.band_code)),
-            result.denominator,
-        ]
-        rows.append(row)
+        rows.append(row + figure_cells(line, result.denominator))
     return header, rows
+
+
+def figure_cells(line: CandidateResult, denominator: int) -> list[Any]:
+    """A person's figures as table cells: each level's count and `Percent`, the invalid lines
+    and theirs, the band in words, the denominator (the results export, the campaign report)."""
+    cells: list[Any] = []
+    for lr in line.levels:
+        cells += [lr.count, Percent(lr.percent)]
+    return cells + [
+        line.invalid,
+        Percent(line.invalid_percent),
+        str(band_name(line.band_code)),
+        denominator,
+    ]
 
 
 def result_csv(result: SessionResult) -> bytes:
