@@ -18,14 +18,10 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from sessions.models import Organization, VotingSession
-from sessions.regimes import default_scope
-from sessions.services import audit_record, lock_session, refuse
-from sessions.services.transitions import session_new
+from sessions.services import audit_record, lock_session, refuse, session_draft
 
 from .access import subtree_ids
 from .models import Campaign, CampaignBody, CampaignEvent, CampaignSession
-
-Status = VotingSession.Status
 
 MSG_OUTSIDE = gettext_noop("Only bodies at or below %(body)s can take part in its campaign.")
 MSG_NO_BODY = gettext_noop("Choose at least one body to take part.")
@@ -191,27 +187,19 @@ def campaign_session_create(
 ) -> VotingSession:
     """A draft session of the body for the campaign: its regime, procedure and year preset.
 
-    Created and linked in one transaction (sessions.services.session_create commits on its
-    own), with the session's "created" and "linked" events in its audit trail.
+    Created (sessions.services.session_draft, in this transaction) and linked in one, with the
+    session's "created" and "linked" events in its audit trail.
     """
     _lock_entry(campaign, organization)
-    values = {
-        "title": campaign.title,
-        "date": session_date(campaign),
-        "place": organization.locality or organization.name,
-        "regime": campaign.regime,
-        "procedure": campaign.procedure,
-        "scope": default_scope(campaign.regime),
-    }
-    session = session_new(status=Status.DRAFT, organization=organization, **values)
-    session.full_clean()
-    session.save()
-    audit_record(
-        session=session,
+    session = session_draft(
         actor=actor,
-        action="session_created",
-        **_detail(values),
-        organization=organization.pk,
+        organization=organization,
+        title=campaign.title,
+        date=session_date(campaign),
+        place=organization.locality or organization.name,
+        regime=campaign.regime,
+        procedure=campaign.procedure,
+        detail={"organization": organization.pk},
     )
     _link(actor=actor, campaign=campaign, session=session)
     return session

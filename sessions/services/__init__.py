@@ -42,6 +42,7 @@ from .lifecycle import (  # noqa: F401
     session_back_to_draft,
     session_create,
     session_create_counted,
+    session_draft,
     session_mark_ready,
     session_update,
 )

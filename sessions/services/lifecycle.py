@@ -50,6 +50,19 @@ def session_create(
     *, actor: AbstractBaseUser, organization: Organization, **fields: Any
 ) -> VotingSession:
     """Create a draft session; the scope defaults by regime."""
+    return session_draft(actor=actor, organization=organization, **fields)
+
+
+@transaction.atomic
+def session_draft(
+    *,
+    actor: AbstractBaseUser,
+    organization: Organization,
+    detail: dict[str, Any] | None = None,
+    **fields: Any,
+) -> VotingSession:
+    """`session_create` in the caller's transaction (a campaign creates a body's session and
+    links it in one); `detail` adds to the audit event."""
     values = {key: fields[key] for key in SESSION_FIELDS if key in fields}
     if not values.get("scope"):
         values["scope"] = default_scope(values.get("regime", ""))
@@ -61,6 +74,7 @@ def session_create(
         actor=actor,
         action="session_created",
         **{k: _json(v) for k, v in values.items()},
+        **(detail or {}),
     )
     return session
 
