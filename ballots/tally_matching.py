@@ -10,7 +10,6 @@ named: the registry's merge resolves the first, the file the second.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_noop
 
 from people.selectors import search_key
 from sessions.models import Official, Organization
+from sessions.selectors import normalize_name
 
 from .tally_file import TallyRow
 
@@ -48,11 +48,6 @@ def name_key(name: str) -> str:
     return search_key(name)
 
 
-def exact_key(name: str) -> str:
-    """A full name with its tone marks: NFC, case and spaces ignored. "Hùng" is not "Hưng"."""
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
-
-
 def _officials_by(organization: Organization, key: Callable[[str], str]) -> dict:
     found: dict[str, list[Official]] = {}
     for official in Official.objects.filter(organization=organization).order_by("pk"):
@@ -66,14 +61,14 @@ def rows_matched(
     """Each row with the body's official it would continue (or None), and the problems that
     refuse the whole import: an ambiguous name. A body not yet created has no officials."""
     known = _officials_by(organization, name_key) if organization is not None else {}
-    spelled = _officials_by(organization, exact_key) if organization is not None else {}
+    spelled = _officials_by(organization, normalize_name) if organization is not None else {}
     matches, problems = [], []
     for row in rows:
         # A name typed with its tone marks that is spelled so in the body wins: a body with both
         # Nguyễn Văn Hùng and Nguyễn Văn Hưng links "Nguyễn Văn Hùng" to the first without
         # asking; "nguyen van hung", typed without marks, stays ambiguous.
-        marked = exact_key(row.full_name) != name_key(row.full_name)  # typed with its marks
-        same = (marked and spelled.get(exact_key(row.full_name))) or known.get(
+        marked = normalize_name(row.full_name) != name_key(row.full_name)  # typed with its marks
+        same = (marked and spelled.get(normalize_name(row.full_name))) or known.get(
             name_key(row.full_name), []
         )
         if len(same) > 1:
