@@ -106,13 +106,13 @@ class BallotManager(models.Manager):
     def store(
         self,
         *,
-        session: VotingSession,
+        session_id: int,
         choices: Mapping[int, str],
         entry: PaperEntry | None = None,
         whole_invalid: bool = False,
     ) -> Ballot:
         """One ballot and its marks (none if wholly invalid), in the caller's transaction."""
-        ballot = self.create(session=session, entry=entry, whole_invalid=whole_invalid)
+        ballot = self.create(session_id=session_id, entry=entry, whole_invalid=whole_invalid)
         if not whole_invalid:
             Mark.objects.bulk_create(
                 Mark(

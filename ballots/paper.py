@@ -110,7 +110,7 @@ def paper_ballot_add(
         if set(choices) != on_ballot or any(v not in allowed for v in choices.values()):
             raise refuse(MSG_BAD_BALLOT, "bad_ballot")
     ballot = Ballot.objects.store(
-        session=locked, choices=choices, entry=current, whole_invalid=whole_invalid
+        session_id=locked.pk, choices=choices, entry=current, whole_invalid=whole_invalid
     )
     return ballot
 

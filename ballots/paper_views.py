@@ -23,10 +23,11 @@ from sessions.selectors import ballot_candidates
 from . import paper
 from .documents import MAX_COPIES, ballot_form_pdf
 from .forms import FiguresForm, TallyForm
-from .models import Ballot, CountSheet, PaperEntry
+from .models import BLANK, Ballot, CountSheet, PaperEntry
+from .refusals import BallotRefused
 from .selectors import entries_disagreements, reconciled
-from .services import BLANK, BallotRefused, choices_from_post
 from .views import _context
+from .voting import choices_from_post
 
 UNDO_KEY = "paper-undo-{entry}"
 COPIES_RANGE = _lazy("Give a whole number of copies from 1 to %(max)s.")

@@ -11,8 +11,6 @@ Secrecy rules kept here:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import partial
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -20,14 +18,18 @@ from django.db import transaction
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext_noop
 
-from sessions.models import DESK_OPEN, Candidate, Voter, VotingSession
-from sessions.selectors import ballot_candidates, quorum
+from sessions.models import DESK_OPEN, Voter, VotingSession
+from sessions.selectors import quorum
 from sessions.services import audit_record, lock_session, refuse, session_transition
 from sessions.text import visible
 
 from . import codes, storage, throttle
-from .models import BLANK, Ballot, CountSheet, VoterCode
+from .models import Ballot, CountSheet, VoterCode
 from .refusals import BallotRefused
+from .voting import BallotForm as BallotForm  # re-exported: callers use services.*
+from .voting import ballot_cast as ballot_cast
+from .voting import ballot_open as ballot_open
+from .voting import choices_from_post as choices_from_post
 
 Status = VotingSession.Status
 State = VoterCode.State
@@ -289,102 +291,4 @@ def session_close(
     return True
 
 
-# --- Casting ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BallotForm:
-    """What a voter is shown once the code checks out."""
-
-    session: VotingSession
-    candidates: list[Candidate]
-    levels: list[tuple[str, str]]
-
-
-def ballot_open(raw: str) -> BallotForm:
-    """Check a code for voting now; refuse it with the reason a voter can act on."""
-    code = codes.normalize(raw)
-    if code is None:
-        raise BallotRefused("format")
-    row = (
-        VoterCode.objects.select_related("session").filter(code_hash=codes.code_hash(code)).first()
-    )
-    if row is None:
-        raise BallotRefused("unknown")
-    session = row.session
-    if row.state == State.USED:
-        raise BallotRefused("used")
-    if row.state == State.VOID or row.epoch != session.ready_count:
-        raise BallotRefused("closed" if session.is_closed else "void")
-    if session.is_counted:
-        raise BallotRefused("closed")
-    if not session.is_open:
-        raise BallotRefused("not_open")
-    if row.state == State.INERT:
-        raise BallotRefused("inert")
-    candidates = ballot_candidates(session)
-    # Labels translated once here, not once per candidate while the page renders.
-    levels = [(value, str(label)) for value, label in session.levels()]
-    return BallotForm(session=session, candidates=candidates, levels=levels)
-
-
-def choices_from_post(
-    form: BallotForm, data: Mapping[str, list[str]], *, strict: bool
-) -> dict[int, str]:
-    """Read one choice per candidate from POST data: field c<candidate id>.
-
-    strict (the final submit): every candidate must be there exactly once, as a level or "blank".
-    Not strict (the first page of radio buttons): a missing candidate is a blank line.
-    Anything else (an unknown candidate, an unknown level, a field twice) is tampering.
-    """
-    allowed = {value for value, _label in form.levels} | {BLANK}
-    expected = {f"c{c.pk}": c.pk for c in form.candidates}
-    sent = {
-        key: values for key, values in data.items() if key.startswith("c") and key[1:].isdigit()
-    }
-    if set(sent) - set(expected):
-        raise BallotRefused("tampered")
-    choices: dict[int, str] = {}
-    for field, candidate_id in expected.items():
-        values = sent.get(field)
-        if values is None:
-            if strict:
-                raise BallotRefused("tampered")
-            choices[candidate_id] = BLANK
-            continue
-        if len(values) != 1 or values[0] not in allowed:
-            raise BallotRefused("tampered")
-        choices[candidate_id] = values[0]
-    return choices
-
-
-def ballot_cast(*, raw: str, choices: Mapping[int, str], form: BallotForm | None = None) -> None:
-    """Consume the code and store the ballot with all its marks: all of it, or nothing.
-
-    `form` is the ballot_open() of this same code when the caller already has it.
-    """
-    form = form or ballot_open(raw)
-    levels = {value for value, _label in form.levels}
-    if set(choices) != {c.pk for c in form.candidates} or any(
-        v not in levels | {BLANK} for v in choices.values()
-    ):
-        raise BallotRefused("tampered")
-    digest = codes.code_hash(codes.normalize(raw) or "")
-    _store(form.session, digest, choices)
-
-
-@transaction.atomic(durable=True)
-def _store(session: VotingSession, digest: str, choices: Mapping[int, str]) -> None:
-    current = VotingSession.objects.values_list("status", "ready_count").get(pk=session.pk)
-    if current[0] != Status.OPEN:
-        raise BallotRefused("closed" if current[0] != Status.READY else "not_open")
-    # The conditional update is the one gate: of any number of racing submits with this code,
-    # exactly one changes the row. The WHERE names only columns of this row, so PostgreSQL
-    # re-checks it after waiting for a competing transaction.
-    used = VoterCode.objects.filter(
-        code_hash=digest, session=session, state=State.ACTIVE, epoch=current[1]
-    ).update(state=State.USED)
-    if used != 1:
-        state = VoterCode.objects.filter(code_hash=digest).values_list("state", flat=True).first()
-        raise BallotRefused("used" if state == State.USED else "closed")
-    Ballot.objects.store(session=session, choices=choices)
+# --- Casting: ballots/voting.py (the voter's path), named here for the callers of services. ---

@@ -7,10 +7,12 @@ code space (75 bits) makes guessing hopeless anyway; this keeps it so. See
 docs/threat-model.md for the arithmetic.
 
 Counting is atomic in the database, whichever worker or server answers: before a code is looked
-up, one `INSERT … ON CONFLICT DO UPDATE SET count = count + 1 … RETURNING` reserves a check in
-each of the request's buckets, and the lookup happens only if every bucket is still within its
-limit. A right code (or a refusal that is not a guess) gives the check back; a wrong one keeps
-it. So of any number of simultaneous wrong codes, exactly the limit reach the lookup.
+up, one `INSERT … ON CONFLICT DO UPDATE SET count = count + 1 WHERE count < limit … RETURNING`
+reserves a check in each of the request's buckets still under its limit (the conflicting row is
+locked and its latest version tested), and the lookup happens only if every bucket was counted.
+A right code (or a refusal that is not a guess) gives the check back (`UPDATE … count - 1`); a
+wrong one keeps it. So of any number of simultaneous wrong codes, exactly the limit reach the
+lookup.
 
 Once a code has been found right, the ballot page carries a voucher for it (an HMAC of that
 code under the server's key): the review and the cast, which send the same code back, skip the
@@ -128,38 +130,62 @@ def _limits(request: HttpRequest) -> dict[str, int]:
     return limits
 
 
-def _add(window: int, buckets: list[str], step: int) -> dict[str, int]:
-    """Add `step` to each bucket's count in the window, atomically; the new counts.
-
-    One statement, rows in sorted order: PostgreSQL locks them in that order whoever runs it,
-    so two requests sharing an address and a device cannot deadlock.
-    """
+def _sql() -> tuple[str, str, str, str]:
     quote = connection.ops.quote_name
-    table = quote(GuessCount._meta.db_table)
-    bucket, win, count = quote("bucket"), quote("window"), quote("count")
-    names = sorted(buckets)
-    params: list[object] = []
+    return (
+        quote(GuessCount._meta.db_table),
+        quote("bucket"),
+        quote("window"),
+        quote("count"),
+    )
+
+
+def _add(window: int, limits: dict[str, int]) -> dict[str, int]:
+    """Add one to each bucket's count in the window unless it is at its limit, atomically.
+
+    One statement (an upsert whose update has a WHERE): the buckets counted, with their new
+    counts; a bucket already at its limit is left as it is and missing from the answer. Rows in
+    sorted order: PostgreSQL locks them in that order whoever runs it, so two requests sharing an
+    address and a device cannot deadlock.
+    """
+    table, bucket, win, count = _sql()
+    names = sorted(limits)
+    values: list[object] = []
+    cases: list[object] = []
     for name in names:
-        params += [name, window, step]
+        values += [name, window]
+        cases += [name, limits[name]]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({bucket}, {win}, {count}) "
-            f"VALUES {', '.join(['(%s, %s, %s)'] * len(names))} "
-            f"ON CONFLICT ({bucket}, {win}) DO UPDATE SET {count} = {table}.{count} + %s "
+            f"VALUES {', '.join(['(%s, %s, 1)'] * len(names))} "
+            f"ON CONFLICT ({bucket}, {win}) DO UPDATE SET {count} = {table}.{count} + 1 "
+            f"WHERE {table}.{count} < CASE {table}.{bucket} "
+            f"{' '.join(['WHEN %s THEN %s'] * len(names))} END "
             f"RETURNING {bucket}, {count}",
-            [*params, step],
+            [*values, *cases],
         )
         return dict(cursor.fetchall())
 
 
-def _give_back(check: Check) -> None:
-    """Undo a reservation; a bucket back at zero leaves no row."""
-    # One transaction: a check reserved meanwhile waits for it, and is never deleted with the row.
-    with transaction.atomic():
-        _add(check.window, check.buckets, -1)
-        GuessCount.objects.filter(
-            window=check.window, bucket__in=check.buckets, count__lte=0
-        ).delete()
+def _take(window: int, buckets: list[str]) -> None:
+    """Take one back from each bucket (one statement); a bucket back at zero leaves no row.
+
+    The delete is a second statement only when a count reached zero, and it deletes only rows
+    still at zero: a check reserved in between keeps its row.
+    """
+    table, bucket, win, count = _sql()
+    names = sorted(buckets)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {count} = {count} - 1 "
+            f"WHERE {win} = %s AND {bucket} IN ({', '.join(['%s'] * len(names))}) "
+            f"RETURNING {bucket}, {count}",
+            [window, *names],
+        )
+        empty = [name for name, left in cursor.fetchall() if left <= 0]
+    if empty:
+        GuessCount.objects.filter(window=window, bucket__in=empty, count__lte=0).delete()
 
 
 def _sweep(window: int) -> None:
@@ -186,29 +212,33 @@ def vouched(raw: str, token: str) -> bool:
 def reserve(request: HttpRequest) -> Check | None:
     """Count one code check in this device's and this address's buckets; None when locked.
 
-    A locked device (or address) is answered from a plain read, without writing anything.
+    A device that has an id (it has entered a wrong code before: the only way to get one) is
+    first answered from a plain read, so a locked device keeps asking without writing anything.
+    Otherwise, the common case of a voter typing a right code, one statement reserves the check
+    (issue 15: the read was a round trip on every ballot page).
     """
     window = _window()
     _sweep(window)
     limits = _limits(request)
-    current = dict(
-        GuessCount.objects.filter(window=window, bucket__in=list(limits)).values_list(
-            "bucket", "count"
+    if _device_id(request) is not None:
+        current = dict(
+            GuessCount.objects.filter(window=window, bucket__in=list(limits)).values_list(
+                "bucket", "count"
+            )
         )
-    )
-    if any(current.get(name, 0) >= limit for name, limit in limits.items()):
+        if any(current.get(name, 0) >= limit for name, limit in limits.items()):
+            return None
+    counted = _add(window, limits)
+    if len(counted) != len(limits):
+        if counted:
+            _take(window, list(counted))  # a bucket was at its limit: this check never happened
         return None
-    check = Check(window=window, buckets=list(limits))
-    counts = _add(window, check.buckets, 1)
-    if any(counts[name] > limit for name, limit in limits.items()):
-        _give_back(check)  # others got there first: this check never happened
-        return None
-    return check
+    return Check(window=window, buckets=list(limits))
 
 
 def release(check: Check) -> None:
     """The code was right (or refused for a reason that is no guess): the check is not counted."""
-    _give_back(check)
+    _take(check.window, check.buckets)
 
 
 def record_failure(request: HttpRequest, check: Check) -> None:
@@ -216,7 +246,7 @@ def record_failure(request: HttpRequest, check: Check) -> None:
     if _device_id(request) is None:
         device = secrets.token_urlsafe(16)
         request.new_device_id = device  # set as a cookie on the response (remember_device)
-        _add(check.window, [_bucket("device", device)], 1)
+        _add(check.window, {_bucket("device", device): settings.CODE_GUESS_DEVICE_LIMIT})
 
 
 def remember_device(request: HttpRequest, response: HttpResponse) -> None:

@@ -33,6 +33,7 @@ from .forms import (
     GenerateCodesForm,
     IssueExplanationForm,
 )
+from .models import BLANK
 from .selectors import turnout
 from .services import BallotRefused
 
@@ -308,6 +309,17 @@ def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:
     return response
 
 
+def _ballot_page(
+    request: HttpRequest, ballot: services.BallotForm, code: str, *, rows: str
+) -> HttpResponse:
+    """The radio buttons (FrozenBallot.rows: empty ones rendered once per session and language)."""
+    return render(
+        request,
+        "ballots/ballot.html",
+        {"ballot": ballot.ballot, "code": code, "voucher": throttle.voucher(code), "rows": rows},
+    )
+
+
 @login_not_required
 @never_cache
 @sensitive_post_parameters()  # codes and choices stay out of any error report
@@ -323,16 +335,7 @@ def ballot_start(request: HttpRequest) -> HttpResponse:
         except DatabaseError:
             logger.error("a code check failed on a database error; the voter is asked to retry")
             return _refused(request, BallotRefused("unavailable"))
-        return render(
-            request,
-            "ballots/ballot.html",
-            {
-                "ballot": ballot,
-                "code": form.cleaned_data["code"],
-                "voucher": throttle.voucher(form.cleaned_data["code"]),
-                "lines": [(c, None) for c in ballot.candidates],
-            },
-        )
+        return _ballot_page(request, ballot, form.cleaned_data["code"], rows=ballot.ballot.rows())
     return render(request, "ballots/start.html", {"form": form})
 
 
@@ -351,19 +354,19 @@ def ballot_review(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         logger.error("a code check failed on a database error; the voter is asked to retry")
         return _refused(request, BallotRefused("unavailable"))
+    if "change" in request.POST:
+        return _ballot_page(request, ballot, code, rows=ballot.ballot.rows(choices))
     labels = dict(ballot.levels)
     rows = [(c, choices[c.pk], labels.get(choices[c.pk])) for c in ballot.candidates]
-    template = "ballots/ballot.html" if "change" in request.POST else "ballots/review.html"
     return render(
         request,
-        template,
+        "ballots/review.html",
         {
-            "ballot": ballot,
+            "ballot": ballot.ballot,
             "code": code,
             "voucher": throttle.voucher(code),
             "rows": rows,
-            "lines": [(c, choices[c.pk]) for c in ballot.candidates],
-            "blanks": sum(1 for _c, value, _label in rows if value == services.BLANK),
+            "blanks": sum(1 for _c, value, _label in rows if value == BLANK),
         },
     )
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from ballots import voting
+
 from .built_once import builder_of, built_once, group_by_builder, shared
 from .factories import Cast, build_cast
 
@@ -54,6 +56,13 @@ def _built_once_session(django_db_setup, django_db_blocker):
     """Rolls the shared rows back at the end, before the test database goes."""
     yield django_db_blocker
     shared.leave()
+
+
+@pytest.fixture(autouse=True)
+def _no_frozen_ballot_kept():
+    """Tests rewrite and roll back rows that no server ever sees change (a built-once session
+    keeps its public id from test to test): the ballots one process keeps start empty."""
+    voting.forget_frozen_ballots()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,226 @@
+"""The voter's path: a code opens the ballot, the choices are read back, the cast is stored.
+
+A session's ballot cannot change once it is *ready*: its people and their printed lines are
+edited only in a draft (sessions/services/lists.py), an official on a ready, open or closed
+session's list cannot be renamed (people/registry), and every return to draft and back bumps
+`ready_count`. So what a voter is shown is read from the database once per (session,
+ready_count) and kept in this process (FrozenBallot), with the empty rows of radio buttons
+rendered once per language. A request then costs one indexed read of the code (with its
+session's status and ready_count), and a cast the few statements of `_store`; neither depends on
+how many people are on the ballot. Nothing kept here names a voter or a code.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Subquery
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from sessions.models import COUNTED, VotingSession
+from sessions.selectors import ballot_candidates
+
+from . import codes
+from .models import BLANK, Ballot, VoterCode
+from .refusals import BallotRefused
+
+Status = VotingSession.Status
+State = VoterCode.State
+
+# Sessions whose ballot this process keeps; a hall votes in one, a province in a few at once.
+KEEP = 32
+
+
+@dataclass(frozen=True)
+class Line:
+    """One person as the ballot prints them."""
+
+    pk: int
+    name: str
+    position: str
+
+
+@dataclass
+class FrozenBallot:
+    """What every voter of one session (at one ready_count) is shown; read once, never changed."""
+
+    session_id: int
+    organization_name: str
+    title: str
+    vote_of_confidence: bool
+    lines: tuple[Line, ...]
+    levels: tuple[tuple[str, str], ...]  # value and (lazy) label, in printed order
+    _rows: dict[str, SafeString] = field(default_factory=dict)
+
+    def translated_levels(self) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in self.levels]
+
+    def rows(self, chosen: Mapping[int, str] | None = None) -> SafeString:
+        """The fieldsets of radio buttons; the empty ones rendered once per language."""
+        context = {
+            "lines": [(line, (chosen or {}).get(line.pk)) for line in self.lines],
+            "levels": self.translated_levels(),
+        }
+        if chosen:
+            return render_to_string("ballots/_ballot_rows.html", context)
+        language = get_language() or ""
+        if language not in self._rows:
+            self._rows[language] = render_to_string("ballots/_ballot_rows.html", context)
+        return self._rows[language]
+
+
+_kept: OrderedDict[tuple[str, int], FrozenBallot] = OrderedDict()
+_lock = threading.Lock()
+
+
+def frozen_ballot(session_id: int, public_id: str, ready_count: int) -> FrozenBallot:
+    # The random public id too: a database restored or rebuilt under a running server may give
+    # an old number to another session, never its public id.
+    key = (public_id, ready_count)
+    with _lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+            return found
+    session = VotingSession.objects.select_related("organization").get(pk=session_id)
+    ballot = FrozenBallot(
+        session_id=session_id,
+        organization_name=session.organization.name,
+        title=session.title,
+        vote_of_confidence=session.rules.vote_of_confidence,
+        lines=tuple(
+            Line(pk=c.pk, name=c.official.full_name, position=c.position)
+            for c in ballot_candidates(session)
+        ),
+        levels=tuple(session.levels()),
+    )
+    with _lock:
+        _kept[key] = ballot
+        while len(_kept) > KEEP:
+            _kept.popitem(last=False)
+    return ballot
+
+
+def forget_frozen_ballots() -> None:
+    """For the tests, which roll back what a running server would never see change."""
+    with _lock:
+        _kept.clear()
+
+
+@dataclass(frozen=True)
+class BallotForm:
+    """What a voter is shown once the code checks out, and the code's hash for the cast."""
+
+    ballot: FrozenBallot
+    levels: list[tuple[str, str]]  # translated for this request
+    digest: str
+
+    @property
+    def candidates(self) -> tuple[Line, ...]:
+        return self.ballot.lines
+
+
+def ballot_open(raw: str) -> BallotForm:
+    """Check a code for voting now; refuse it with the reason a voter can act on."""
+    code = codes.normalize(raw)
+    if code is None:
+        raise BallotRefused("format")
+    digest = codes.code_hash(code)
+    row = (
+        VoterCode.objects.filter(code_hash=digest)
+        .values_list(
+            "state",
+            "epoch",
+            "session_id",
+            "session__public_id",
+            "session__status",
+            "session__ready_count",
+        )
+        .first()
+    )
+    if row is None:
+        raise BallotRefused("unknown")
+    state, epoch, session_id, public_id, status, ready_count = row
+    if state == State.USED:
+        raise BallotRefused("used")
+    if state == State.VOID or epoch != ready_count:
+        raise BallotRefused("closed" if status == Status.CLOSED else "void")
+    if status in COUNTED:
+        raise BallotRefused("closed")
+    if status != Status.OPEN:
+        raise BallotRefused("not_open")
+    if state == State.INERT:
+        raise BallotRefused("inert")
+    ballot = frozen_ballot(session_id, public_id, ready_count)
+    return BallotForm(ballot=ballot, levels=ballot.translated_levels(), digest=digest)
+
+
+def choices_from_post(
+    form: BallotForm, data: Mapping[str, list[str]], *, strict: bool
+) -> dict[int, str]:
+    """Read one choice per candidate from POST data: field c<candidate id>.
+
+    strict (the final submit): every candidate must be there exactly once, as a level or "blank".
+    Not strict (the first page of radio buttons): a missing candidate is a blank line.
+    Anything else (an unknown candidate, an unknown level, a field twice) is tampering.
+    """
+    allowed = {value for value, _label in form.levels} | {BLANK}
+    expected = {f"c{c.pk}": c.pk for c in form.candidates}
+    sent = {
+        key: values for key, values in data.items() if key.startswith("c") and key[1:].isdigit()
+    }
+    if set(sent) - set(expected):
+        raise BallotRefused("tampered")
+    choices: dict[int, str] = {}
+    for name, candidate_id in expected.items():
+        values = sent.get(name)
+        if values is None:
+            if strict:
+                raise BallotRefused("tampered")
+            choices[candidate_id] = BLANK
+            continue
+        if len(values) != 1 or values[0] not in allowed:
+            raise BallotRefused("tampered")
+        choices[candidate_id] = values[0]
+    return choices
+
+
+def ballot_cast(*, raw: str, choices: Mapping[int, str], form: BallotForm | None = None) -> None:
+    """Consume the code and store the ballot with all its marks: all of it, or nothing.
+
+    `form` is the ballot_open() of this same code when the caller already has it.
+    """
+    form = form or ballot_open(raw)
+    levels = {value for value, _label in form.levels}
+    if set(choices) != {c.pk for c in form.candidates} or any(
+        v not in levels | {BLANK} for v in choices.values()
+    ):
+        raise BallotRefused("tampered")
+    _store(form.ballot.session_id, form.digest, choices)
+
+
+@transaction.atomic(durable=True)
+def _store(session_id: int, digest: str, choices: Mapping[int, str]) -> None:
+    # The conditional update is the one gate: of any number of racing submits with this code,
+    # exactly one changes the row, and only while its session is open at the code's freezing.
+    # The close locks every code row and rewrites its state before it commits, and PostgreSQL
+    # re-checks this WHERE on the row's latest version after waiting: a cast that loses to the
+    # close finds its code no longer active.
+    open_at = VotingSession.objects.filter(pk=session_id, status=Status.OPEN).values("ready_count")
+    used = VoterCode.objects.filter(
+        code_hash=digest, session_id=session_id, state=State.ACTIVE, epoch=Subquery(open_at)
+    ).update(state=State.USED)
+    if used != 1:
+        # Refused: now say why (a second read only on this rare path).
+        state = VoterCode.objects.filter(code_hash=digest).values_list("state", flat=True).first()
+        status = VotingSession.objects.values_list("status", flat=True).get(pk=session_id)
+        if state == State.USED:
+            raise BallotRefused("used")
+        raise BallotRefused("not_open" if status == Status.READY else "closed")
+    Ballot.objects.store(session_id=session_id, choices=choices)
