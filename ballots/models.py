@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +102,24 @@ class PaperEntry(models.Model):
 BLANK = "blank"
 
 
+def _insert(model: type[models.Model], names: list[str], rows: list[tuple]) -> None:
+    """One INSERT of many rows, each value prepared by its field as the ORM would."""
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in names]
+    row = f"({', '.join(['%s'] * len(fields))})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} "
+            f"({', '.join(quote(field.column) for field in fields)}) "
+            f"VALUES {', '.join([row] * len(rows))}",
+            [
+                field.get_db_prep_save(value, connection)
+                for values in rows
+                for field, value in zip(fields, values, strict=True)
+            ],
+        )
+
+
 class BallotManager(models.Manager):
     def store(
         self,
@@ -111,16 +129,27 @@ class BallotManager(models.Manager):
         entry: PaperEntry | None = None,
         whole_invalid: bool = False,
     ) -> Ballot:
-        """One ballot and its marks (none if wholly invalid), in the caller's transaction."""
-        ballot = self.create(session_id=session_id, entry=entry, whole_invalid=whole_invalid)
-        if not whole_invalid:
-            Mark.objects.bulk_create(
-                Mark(
-                    ballot=ballot,
-                    candidate_id=candidate_id,
-                    level=Mark.Level.INVALID if level == BLANK else level,
-                )
-                for candidate_id, level in choices.items()
+        """One ballot and its marks (none if wholly invalid), in the caller's transaction.
+
+        Two INSERT statements: every cast runs this, and the ORM's create and bulk_create (model
+        instances, signals, field by field) cost more than the database did (issue 15).
+        """
+        ballot = self.model(session_id=session_id, entry=entry, whole_invalid=whole_invalid)
+        _insert(
+            self.model,
+            ["id", "session", "entry", "whole_invalid"],
+            [(ballot.id, session_id, entry.pk if entry else None, whole_invalid)],
+        )
+        ballot._state.adding = False
+        ballot._state.db = connection.alias
+        if not whole_invalid and choices:
+            _insert(
+                Mark,
+                ["ballot", "candidate", "level"],
+                [
+                    (ballot.id, candidate_id, Mark.Level.INVALID if level == BLANK else level)
+                    for candidate_id, level in choices.items()
+                ],
             )
         return ballot
 

@@ -185,7 +185,12 @@ def _take(window: int, buckets: list[str]) -> None:
         )
         empty = [name for name, left in cursor.fetchall() if left <= 0]
     if empty:
-        GuessCount.objects.filter(window=window, bucket__in=empty, count__lte=0).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {win} = %s AND {count} <= 0 "
+                f"AND {bucket} IN ({', '.join(['%s'] * len(empty))})",
+                [window, *empty],
+            )
 
 
 def _sweep(window: int) -> None:

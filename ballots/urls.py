@@ -20,6 +20,11 @@ register_converter(EntryLabel, "entry")
 app_name = "ballots"
 
 urlpatterns = [
+    # Voters: short URLs, no sign-in; first, as they are the most requested.
+    path("b/", views.ballot_start, name="start"),
+    path("b/review/", views.ballot_review, name="review"),
+    path("b/cast/", views.ballot_cast, name="cast"),
+    path("b/done/", views.ballot_done, name="done"),
     # Staff
     path("sessions/<int:pk>/codes/", views.codes_page, name="codes"),
     path("sessions/<int:pk>/desk/", views.desk, name="desk"),
@@ -56,9 +61,4 @@ urlpatterns = [
     ),
     path("sessions/<int:pk>/tally/", paper_views.tally, name="tally"),
     path("sessions/import-tally/", tally_import_views.tally_import, name="tally_import"),
-    # Voters: short URLs, no sign-in
-    path("b/", views.ballot_start, name="start"),
-    path("b/review/", views.ballot_review, name="review"),
-    path("b/cast/", views.ballot_cast, name="cast"),
-    path("b/done/", views.ballot_done, name="done"),
 ]

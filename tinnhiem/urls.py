@@ -18,9 +18,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
+    # First: a voter's request (/b/…) is resolved by the first patterns tried (issue 15).
+    path("", include("ballots.urls")),
     path("", include("sessions.urls")),
     path("people/", include("people.urls")),
-    path("", include("ballots.urls")),
     path("", include("results.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -13,6 +13,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
+from ballots import models as ballot_models
 from ballots import services
 from ballots.models import Ballot, Mark, VoterCode
 from results import services as result_services
@@ -208,10 +209,14 @@ def test_a_database_failure_during_a_cast_asks_to_retry_and_counts_once(client, 
     codes = open_session(cast.session, cast.secretariat)
     choices = full_choices(cast.session)
 
-    def broken(*args, **kwargs):
-        raise OperationalError("server closed the connection unexpectedly")
+    insert = ballot_models._insert
 
-    monkeypatch.setattr(Mark.objects, "bulk_create", broken)
+    def broken(model, names, rows):
+        if model is Mark:  # the ballot's row is written: the marks' insert fails after it
+            raise OperationalError("server closed the connection unexpectedly")
+        insert(model, names, rows)
+
+    monkeypatch.setattr(ballot_models, "_insert", broken)
     response = post_form(client, reverse("ballots:cast"), {"code": codes[0], **choices})
     assert response.status_code == 503
     assert response.context["reason"] == "unavailable"
