@@ -1,57 +1,24 @@
-"""Printable paper: the voter code slips and the paper ballot form (PDF), rendered in memory.
+"""Printable paper: the paper ballot form (PDF), rendered in memory (the code slips: slips.py).
 
-The plain voter codes are never stored. A ballot form is rendered ONCE with WeasyPrint; its pages
-are then repeated with pypdf for every copy, so 1,000 copies cost one layout (issue 15), and each
-copy starts on a page of its own with its own page numbers.
+A ballot form is rendered ONCE with WeasyPrint; its pages are then repeated with pypdf for every
+copy, so 1,000 copies cost one layout (issue 15), and each copy starts on a page of its own with
+its own page numbers.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
-import segno
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.html import format_html
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
 from sessions.models import Organization, VotingSession
 from sessions.selectors import ballot_candidates
 
-from . import codes as code_utils
-
 # The most copies one download may ask for (the form refuses more; design.md's budget is 1,000).
 MAX_COPIES = 1000
-
-
-@dataclass(frozen=True)
-class Slip:
-    code: str
-    qr: str  # data: URI of an SVG
-
-
-def ballot_link(base_url: str, code: str) -> str:
-    """The QR's target: the code rides in the #fragment, which browsers never send to the server,
-    so no access log or proxy ever sees it."""
-    return f"{base_url.rstrip('/')}/b/#{code_utils.display(code)}"
-
-
-def slips_pdf(*, session: VotingSession, codes: list[str], base_url: str) -> bytes:
-    slips = [
-        Slip(
-            code=code_utils.display(code),
-            qr=segno.make(ballot_link(base_url, code), error="m").svg_data_uri(scale=4, border=2),
-        )
-        for code in codes
-    ]
-    # The address stays on one line: broken after "http://" it reads as two addresses.
-    ballot_url = format_html('<span class="url">{}</span>', f"{base_url.rstrip('/')}/b/")
-    html = render_to_string(
-        "pdf/slips.html", {"session": session, "slips": slips, "ballot_url": ballot_url}
-    )
-    return HTML(string=html, base_url=settings.PDF_BASE_URL).write_pdf()
 
 
 def ballot_copy_pdf(*, session: VotingSession) -> bytes:

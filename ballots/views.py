@@ -25,7 +25,6 @@ from sessions.models import VotingSession
 from sessions.selectors import voters_matching
 
 from . import lan, services, throttle
-from .documents import slips_pdf
 from .forms import (
     ActivateForm,
     CodeEntryForm,
@@ -35,6 +34,7 @@ from .forms import (
 )
 from .selectors import turnout
 from .services import BallotRefused
+from .slips import slips_pdf
 
 logger = logging.getLogger(__name__)
 

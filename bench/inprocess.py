@@ -17,8 +17,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from ballots.documents import slips_pdf
 from ballots.models import Ballot, Mark
+from ballots.slips import slips_pdf
 from results import documents
 from results.services import result_certify, result_publish
 from results.tally import result_compute
