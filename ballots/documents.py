@@ -19,6 +19,9 @@ from sessions.selectors import ballot_candidates
 
 # The most copies one download may ask for (the form refuses more; design.md's budget is 1,000).
 MAX_COPIES = 1000
+# More people than this seldom fit on one page: such a copy is laid out with its page numbers
+# first, so a long copy costs one layout, not two. Only the speed depends on it, never the copy.
+LIKELY_ONE_PAGE = 12
 
 
 def ballot_copy_pdf(*, session: VotingSession) -> bytes:
@@ -27,13 +30,15 @@ def ballot_copy_pdf(*, session: VotingSession) -> bytes:
     Only the people on the ballot are printed (`ballot_candidates`: those excluded from the
     rating, or not concerned by a vote of confidence, are left out). A copy longer than a page
     repeats a short heading and numbers its pages ("Trang 2/3"); that needs the page count, so
-    such a copy is laid out a second time with the numbers on.
+    when the first layout guessed wrong (`LIKELY_ONE_PAGE`) the copy is laid out again the other
+    way. The numbers sit in the top margin: both ways break the pages at the same rows.
     """
     organization = session.organization
     heading, motto = organization.heading()
+    candidates = ballot_candidates(session)
     context = {
         "session": session,
-        "candidates": ballot_candidates(session),
+        "candidates": candidates,
         "levels": session.levels(),
         "heading": heading,
         "motto": motto,
@@ -41,11 +46,11 @@ def ballot_copy_pdf(*, session: VotingSession) -> bytes:
         "party": organization.kind == Organization.Kind.PARTY,
         # domain.md: a People's Council (a State body) prints its whole name bold.
         "all_bold": organization.kind == Organization.Kind.STATE,
-        "paged": False,
+        "paged": len(candidates) > LIKELY_ONE_PAGE,
     }
     document = _render(context)
-    if len(document.pages) > 1:
-        document = _render({**context, "paged": True})
+    if context["paged"] != (len(document.pages) > 1):
+        document = _render({**context, "paged": not context["paged"]})
     return document.write_pdf()
 
 
