@@ -1,18 +1,17 @@
 """Printable paper: the paper ballot form (PDF), rendered in memory (the code slips: slips.py).
 
-A ballot form is rendered ONCE with WeasyPrint; its pages are then repeated with pypdf for every
-copy, so 1,000 copies cost one layout (issue 15), and each copy starts on a page of its own with
-its own page numbers.
+A ballot form is laid out ONCE with WeasyPrint; as the PDF is written, its pages are repeated for
+every copy (new page objects over the same content, fonts stored once), so 1,000 copies cost one
+layout (issue 15), and each copy starts on a page of its own with its own page numbers.
 """
 
 from __future__ import annotations
 
-import io
-
+import pydyf
 from django.conf import settings
 from django.template.loader import render_to_string
-from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
+from weasyprint.document import Document
 
 from sessions.models import Organization, VotingSession
 from sessions.selectors import ballot_candidates
@@ -25,6 +24,11 @@ LIKELY_ONE_PAGE = 12
 
 
 def ballot_copy_pdf(*, session: VotingSession) -> bytes:
+    """One copy of the paper ballot (`_ballot_copy`)."""
+    return _ballot_copy(session).write_pdf()
+
+
+def _ballot_copy(session: VotingSession) -> Document:
     """One copy of the paper ballot: heading, seal place, title, one row per person on the ballot.
 
     Only the people on the ballot are printed (`ballot_candidates`: those excluded from the
@@ -51,7 +55,7 @@ def ballot_copy_pdf(*, session: VotingSession) -> bytes:
     document = _render(context)
     if context["paged"] != (len(document.pages) > 1):
         document = _render({**context, "paged": not context["paged"]})
-    return document.write_pdf()
+    return document
 
 
 def _render(context: dict):
@@ -63,18 +67,18 @@ def ballot_form_pdf(*, session: VotingSession, copies: int) -> bytes:
     """`copies` copies of the paper ballot, each starting on a new page (1 ≤ copies ≤ MAX)."""
     if not 1 <= copies <= MAX_COPIES:
         raise ValueError(f"copies must be between 1 and {MAX_COPIES}")
-    return repeat_pages(ballot_copy_pdf(session=session), copies)
+    return _ballot_copy(session).write_pdf(finisher=lambda _document, pdf: _repeat(pdf, copies))
 
 
-def repeat_pages(pdf: bytes, times: int) -> bytes:
-    """The pages of `pdf`, `times` times over, in order; fonts and images are stored once."""
-    source = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter()
-    for _copy in range(times):
-        for page in source.pages:
-            writer.add_page(page)
-    if source.metadata:
-        writer.add_metadata({k: v for k, v in source.metadata.items() if isinstance(v, str)})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+def _repeat(pdf: pydyf.PDF, times: int) -> None:
+    """WeasyPrint's finisher: the pages `times` times over, in order. Each repeat is a new page
+    object pointing at the same content stream and resources, so the copies weigh little."""
+    kids = pydyf.Array(pdf.pages["Kids"])
+    pages = [pdf.objects[int(number)] for number in kids[::3]]
+    for _copy in range(times - 1):
+        for page in pages:
+            repeat = pydyf.Dictionary(dict(page))
+            pdf.add_object(repeat)
+            kids.extend([repeat.number, 0, "R"])
+    pdf.pages["Kids"] = kids
+    pdf.pages["Count"] = len(pages) * times
