@@ -1,72 +1,48 @@
-"""Printable paper: the voter code slips and the paper ballot form (PDF), rendered in memory.
+"""Printable paper: the paper ballot form (PDF), rendered in memory (the code slips: slips.py).
 
-The plain voter codes are never stored. A ballot form is rendered ONCE with WeasyPrint; its pages
-are then repeated with pypdf for every copy, so 1,000 copies cost one layout (issue 15), and each
-copy starts on a page of its own with its own page numbers.
+A ballot form is laid out ONCE with WeasyPrint; as the PDF is written, its pages are repeated for
+every copy (new page objects over the same content, fonts stored once), so 1,000 copies cost one
+layout (issue 15), and each copy starts on a page of its own with its own page numbers.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
-
-import segno
+import pydyf
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.html import format_html
-from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
+from weasyprint.document import Document
 
 from sessions.models import Organization, VotingSession
 from sessions.selectors import ballot_candidates
 
-from . import codes as code_utils
-
 # The most copies one download may ask for (the form refuses more; design.md's budget is 1,000).
 MAX_COPIES = 1000
-
-
-@dataclass(frozen=True)
-class Slip:
-    code: str
-    qr: str  # data: URI of an SVG
-
-
-def ballot_link(base_url: str, code: str) -> str:
-    """The QR's target: the code rides in the #fragment, which browsers never send to the server,
-    so no access log or proxy ever sees it."""
-    return f"{base_url.rstrip('/')}/b/#{code_utils.display(code)}"
-
-
-def slips_pdf(*, session: VotingSession, codes: list[str], base_url: str) -> bytes:
-    slips = [
-        Slip(
-            code=code_utils.display(code),
-            qr=segno.make(ballot_link(base_url, code), error="m").svg_data_uri(scale=4, border=2),
-        )
-        for code in codes
-    ]
-    # The address stays on one line: broken after "http://" it reads as two addresses.
-    ballot_url = format_html('<span class="url">{}</span>', f"{base_url.rstrip('/')}/b/")
-    html = render_to_string(
-        "pdf/slips.html", {"session": session, "slips": slips, "ballot_url": ballot_url}
-    )
-    return HTML(string=html, base_url=settings.PDF_BASE_URL).write_pdf()
+# More people than this seldom fit on one page: such a copy is laid out with its page numbers
+# first, so a long copy costs one layout, not two. Only the speed depends on it, never the copy.
+LIKELY_ONE_PAGE = 12
 
 
 def ballot_copy_pdf(*, session: VotingSession) -> bytes:
+    """One copy of the paper ballot (`_ballot_copy`)."""
+    return _ballot_copy(session).write_pdf()
+
+
+def _ballot_copy(session: VotingSession) -> Document:
     """One copy of the paper ballot: heading, seal place, title, one row per person on the ballot.
 
     Only the people on the ballot are printed (`ballot_candidates`: those excluded from the
     rating, or not concerned by a vote of confidence, are left out). A copy longer than a page
     repeats a short heading and numbers its pages ("Trang 2/3"); that needs the page count, so
-    such a copy is laid out a second time with the numbers on.
+    when the first layout guessed wrong (`LIKELY_ONE_PAGE`) the copy is laid out again the other
+    way. The numbers sit in the top margin: both ways break the pages at the same rows.
     """
     organization = session.organization
     heading, motto = organization.heading()
+    candidates = ballot_candidates(session)
     context = {
         "session": session,
-        "candidates": ballot_candidates(session),
+        "candidates": candidates,
         "levels": session.levels(),
         "heading": heading,
         "motto": motto,
@@ -74,12 +50,12 @@ def ballot_copy_pdf(*, session: VotingSession) -> bytes:
         "party": organization.kind == Organization.Kind.PARTY,
         # domain.md: a People's Council (a State body) prints its whole name bold.
         "all_bold": organization.kind == Organization.Kind.STATE,
-        "paged": False,
+        "paged": len(candidates) > LIKELY_ONE_PAGE,
     }
     document = _render(context)
-    if len(document.pages) > 1:
-        document = _render({**context, "paged": True})
-    return document.write_pdf()
+    if context["paged"] != (len(document.pages) > 1):
+        document = _render({**context, "paged": not context["paged"]})
+    return document
 
 
 def _render(context: dict):
@@ -91,18 +67,18 @@ def ballot_form_pdf(*, session: VotingSession, copies: int) -> bytes:
     """`copies` copies of the paper ballot, each starting on a new page (1 ≤ copies ≤ MAX)."""
     if not 1 <= copies <= MAX_COPIES:
         raise ValueError(f"copies must be between 1 and {MAX_COPIES}")
-    return repeat_pages(ballot_copy_pdf(session=session), copies)
+    return _ballot_copy(session).write_pdf(finisher=lambda _document, pdf: _repeat(pdf, copies))
 
 
-def repeat_pages(pdf: bytes, times: int) -> bytes:
-    """The pages of `pdf`, `times` times over, in order; fonts and images are stored once."""
-    source = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter()
-    for _copy in range(times):
-        for page in source.pages:
-            writer.add_page(page)
-    if source.metadata:
-        writer.add_metadata({k: v for k, v in source.metadata.items() if isinstance(v, str)})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+def _repeat(pdf: pydyf.PDF, times: int) -> None:
+    """WeasyPrint's finisher: the pages `times` times over, in order. Each repeat is a new page
+    object pointing at the same content stream and resources, so the copies weigh little."""
+    kids = pydyf.Array(pdf.pages["Kids"])
+    pages = [pdf.objects[int(number)] for number in kids[::3]]
+    for _copy in range(times - 1):
+        for page in pages:
+            repeat = pydyf.Dictionary(dict(page))
+            pdf.add_object(repeat)
+            kids.extend([repeat.number, 0, "R"])
+    pdf.pages["Kids"] = kids
+    pdf.pages["Count"] = len(pages) * times

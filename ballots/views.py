@@ -25,7 +25,6 @@ from sessions.models import VotingSession
 from sessions.selectors import voters_matching
 
 from . import lan, services, throttle
-from .documents import slips_pdf
 from .forms import (
     ActivateForm,
     CodeEntryForm,
@@ -36,6 +35,7 @@ from .forms import (
 from .models import BLANK
 from .selectors import turnout
 from .services import BallotRefused
+from .slips import slips_pdf
 
 logger = logging.getLogger(__name__)
 

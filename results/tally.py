@@ -121,9 +121,13 @@ def _counts(session: VotingSession) -> dict[tuple[int, str], int]:
             "candidate_id", "level", "count"
         )
     else:
+        # The ballots joined once: `ballot__in=counted_ballots(session)` joined them twice, a
+        # third of the time of a 10,000-ballot tally on PostgreSQL (issue 15).
+        marks = Mark.objects.filter(ballot__session=session, ballot__whole_invalid=False)
+        if session.mode == Mode.PAPER_BALLOTS:
+            marks = marks.filter(ballot__entry__label="A")  # as counted_ballots
         rows = (
-            Mark.objects.filter(ballot__in=counted_ballots(session), ballot__whole_invalid=False)
-            .values("candidate_id", "level")
+            marks.values("candidate_id", "level")
             .annotate(n=Count("pk"))
             .values_list("candidate_id", "level", "n")
         )

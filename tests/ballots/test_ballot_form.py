@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from ballots import documents
 from ballots.documents import MAX_COPIES, ballot_copy_pdf, ballot_form_pdf
 from sessions import services as session_services
 from sessions.models import Organization
@@ -142,6 +143,22 @@ def test_a_long_copy_repeats_its_heading_and_numbers_every_page(ballots):
 def test_a_one_page_copy_prints_no_page_number(ballots):
     (page,) = _pages(ballot_copy_pdf(session=ballots.rating))
     assert "Trang" not in page
+
+
+@pytest.mark.parametrize("which", ["rating", "long"])
+def test_the_first_layout_s_guess_of_the_page_count_never_changes_the_copy(
+    ballots, which, monkeypatch
+):
+    """A copy is laid out first with or without page numbers (`LIKELY_ONE_PAGE`, a speed guess);
+    a wrong guess is laid out again, so a one-page and a long copy come out the same either way."""
+    session = getattr(ballots, which)
+    monkeypatch.setattr(documents, "LIKELY_ONE_PAGE", 0)  # every copy guessed long
+    guessed_long = ballot_copy_pdf(session=session)
+    monkeypatch.setattr(documents, "LIKELY_ONE_PAGE", 10_000)  # every copy guessed short
+    guessed_short = ballot_copy_pdf(session=session)
+    assert guessed_long == guessed_short
+    pages = _pages(guessed_long)
+    assert ("Trang" in pages[0]) == (which == "long") == (len(pages) > 1)
 
 
 def test_copies_never_share_a_page_and_each_numbers_its_own_pages(ballots):

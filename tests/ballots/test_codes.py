@@ -138,7 +138,7 @@ def test_the_slips_pdf_prints_every_code_ten_to_a_page(client, cast):
 
 
 def test_the_qr_link_carries_the_code_in_the_fragment_only():
-    from ballots.documents import ballot_link
+    from ballots.slips import ballot_link
 
     link = ballot_link("http://10.0.0.2:8000/", "7KQ2M9XH4CTD8WZ")
     assert link == "http://10.0.0.2:8000/b/#7KQ2M-9XH4C-TD8WZ"

@@ -14,7 +14,8 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from ballots.documents import ballot_form_pdf, slips_pdf
+from ballots.documents import ballot_form_pdf
+from ballots.slips import slips_pdf
 from results import documents
 from results.papers import document_pdf
 from results.tally import result_compute
