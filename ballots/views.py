@@ -316,7 +316,13 @@ def _ballot_page(
     return render(
         request,
         "ballots/ballot.html",
-        {"ballot": ballot.ballot, "code": code, "voucher": throttle.voucher(code), "rows": rows},
+        {
+            "ballot": ballot.ballot,
+            "organization_name": ballot.organization_name,
+            "code": code,
+            "voucher": throttle.voucher(code),
+            "rows": rows,
+        },
     )
 
 

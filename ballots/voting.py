@@ -1,13 +1,14 @@
 """The voter's path: a code opens the ballot, the choices are read back, the cast is stored.
 
-A session's ballot cannot change once it is *ready*: its people and their printed lines are
+A session's ballot cannot change once it is *ready*: its title, people and printed lines are
 edited only in a draft (sessions/services/lists.py), an official on a ready, open or closed
 session's list cannot be renamed (people/registry), and every return to draft and back bumps
 `ready_count`. So what a voter is shown is read from the database once per (session,
 ready_count) and kept in this process (FrozenBallot), with the empty rows of radio buttons
 rendered once per language. A request then costs one indexed read of the code (with its
-session's status and ready_count), and a cast the few statements of `_store`; neither depends on
-how many people are on the ballot. Nothing kept here names a voter or a code.
+session's status and ready_count, and its body's name, which may change at any time), and a
+cast the few statements of `_store`; neither depends on how many people are on the ballot.
+Nothing kept here names a voter or a code.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from sessions.models import COUNTED, VotingSession
+from sessions.models import COUNTED, Organization, VotingSession
 from sessions.selectors import ballot_candidates
 
 from . import codes
@@ -50,7 +51,6 @@ class FrozenBallot:
     """What every voter of one session (at one ready_count) is shown; read once, never changed."""
 
     session_id: int
-    organization_name: str
     title: str
     vote_of_confidence: bool
     lines: tuple[Line, ...]
@@ -91,10 +91,9 @@ def frozen_ballot(session_id: int, public_id: str, ready_count: int) -> FrozenBa
         if found is not None:
             _kept.move_to_end(key)
             return found
-    session = VotingSession.objects.select_related("organization").get(pk=session_id)
+    session = VotingSession.objects.get(pk=session_id)
     ballot = FrozenBallot(
         session_id=session_id,
-        organization_name=session.organization.name,
         title=session.title,
         vote_of_confidence=session.rules.vote_of_confidence,
         lines=tuple(
@@ -123,6 +122,7 @@ class BallotForm:
     ballot: FrozenBallot
     levels: list[tuple[str, str]]  # translated for this request
     digest: str
+    organization_name: str  # read with the code: a body may be renamed at any time
 
     @property
     def candidates(self) -> tuple[Line, ...]:
@@ -139,15 +139,15 @@ def ballot_open(raw: str) -> BallotForm:
     # database's answer (issue 15): it is written out, with the tables' names from the models.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT c.state, c.epoch, c.session_id, s.public_id, s.status, s.ready_count "
+            f"SELECT c.state, c.epoch, c.session_id, s.public_id, s.status, s.ready_count, o.name "
             f"FROM {_table(VoterCode)} c JOIN {_table(VotingSession)} s ON s.id = c.session_id "
-            f"WHERE c.code_hash = %s",
+            f"JOIN {_table(Organization)} o ON o.id = s.organization_id WHERE c.code_hash = %s",
             [digest],
         )
         row = cursor.fetchone()
     if row is None:
         raise BallotRefused("unknown")
-    state, epoch, session_id, public_id, status, ready_count = row
+    state, epoch, session_id, public_id, status, ready_count, organization_name = row
     if state == State.USED:
         raise BallotRefused("used")
     if state == State.VOID or epoch != ready_count:
@@ -159,7 +159,12 @@ def ballot_open(raw: str) -> BallotForm:
     if state == State.INERT:
         raise BallotRefused("inert")
     ballot = frozen_ballot(session_id, public_id, ready_count)
-    return BallotForm(ballot=ballot, levels=ballot.translated_levels(), digest=digest)
+    return BallotForm(
+        ballot=ballot,
+        levels=ballot.translated_levels(),
+        digest=digest,
+        organization_name=organization_name,
+    )
 
 
 def choices_from_post(

@@ -88,3 +88,11 @@ def test_no_more_than_the_limit_of_sessions_is_kept(monkeypatch):
     voting.frozen_ballot(cast.session.pk, cast.session.public_id, 2)
     voting.frozen_ballot(cast.session.pk, cast.session.public_id, 3)
     assert voting.frozen_ballot(cast.session.pk, cast.session.public_id, 1) is not first
+
+
+def test_a_body_renamed_during_the_vote_shows_its_new_name_to_the_next_voter():
+    cast = build_cast()
+    plain = open_session(cast.session, cast.secretariat)
+    assert cast.org.name in _page(Client(), plain[0])
+    type(cast.org).objects.filter(pk=cast.org.pk).update(name="Hội Cựu chiến binh tỉnh (mới)")
+    assert "Hội Cựu chiến binh tỉnh (mới)" in _page(Client(), plain[1])
