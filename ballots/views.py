@@ -24,7 +24,7 @@ from sessions.access import Need, can, get_session_for_user, get_voter_for_user
 from sessions.models import VotingSession
 from sessions.selectors import voters_matching
 
-from . import lan, services, throttle
+from . import lan, services, throttle, voter_pages
 from .forms import (
     ActivateForm,
     CodeEntryForm,
@@ -332,8 +332,10 @@ def _ballot_page(
 @require_http_methods(["GET", "POST"])
 def ballot_start(request: HttpRequest) -> HttpResponse:
     """Step 1: the code. Step 2 (same POST): the ballot itself."""
-    form = CodeEntryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return voter_pages.start_page(request)
+    form = CodeEntryForm(request.POST)
+    if form.is_valid():
         try:
             ballot = _check_code(request, form.cleaned_data["code"])
         except BallotRefused as refused:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from ballots import voting
+from ballots import voter_pages, voting
 
 from .built_once import builder_of, built_once, group_by_builder, shared
 from .factories import Cast, build_cast
@@ -61,8 +61,10 @@ def _built_once_session(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _no_frozen_ballot_kept():
     """Tests rewrite and roll back rows that no server ever sees change (a built-once session
-    keeps its public id from test to test): the ballots one process keeps start empty."""
+    keeps its public id from test to test), and change settings: what one process keeps of the
+    voter's pages starts empty."""
     voting.forget_frozen_ballots()
+    voter_pages.forget()
 
 
 @pytest.fixture(autouse=True)
