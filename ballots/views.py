@@ -343,7 +343,7 @@ def ballot_start(request: HttpRequest) -> HttpResponse:
         except DatabaseError:
             logger.error("a code check failed on a database error; the voter is asked to retry")
             return _refused(request, BallotRefused("unavailable"))
-        return _ballot_page(request, ballot, form.cleaned_data["code"], rows=ballot.ballot.rows())
+        return voter_pages.ballot_page(request, ballot, form.cleaned_data["code"])
     return render(request, "ballots/start.html", {"form": form})
 
 

@@ -56,6 +56,8 @@ class FrozenBallot:
     lines: tuple[Line, ...]
     levels: tuple[tuple[str, str], ...]  # value and (lazy) label, in printed order
     _rows: dict[str, SafeString] = field(default_factory=dict)
+    # The whole empty ballot page per language, with stand-ins (ballots/voter_pages.py).
+    pages: dict[str, str] = field(default_factory=dict)
 
     def translated_levels(self) -> list[tuple[str, str]]:
         return [(value, str(label)) for value, label in self.levels]
