@@ -56,8 +56,9 @@ def cast_table(result: dict) -> list[str]:
 def cpu_table(result: dict) -> list[str]:
     lines = [
         "| run | wall s | app servers | nginx | PostgreSQL backends | load generator "
-        "| machine busy | server CPU ms per ballot (per request for healthz) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| server's CPUs busy | machine busy "
+        "| server CPU ms per ballot (per request for healthz) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     rows = [
         (f"healthz ({i + 1})", h["cpu"], h["rps"] * h["cpu"]["wall_s"], h)
@@ -68,10 +69,12 @@ def cpu_table(result: dict) -> list[str]:
         wall = cpu["wall_s"]
         server = targets.server_cpu(cpu)
         machine = cpu["machine_busy_s"] / cpu["machine_s"] if cpu["machine_s"] else 0
+        pinned = cpu.get("server_cpus_s") or 0
+        own = f"{cpu['server_cpus_busy_s'] / pinned:.0%}" if pinned else "–"
         lines.append(
             f"| {kind} | {wall:.1f} | {cores(cpu['app_s'], wall)} | "
             f"{cores(cpu['nginx_s'], wall) if cpu['nginx_s'] else '–'} | "
-            f"{cores(cpu['db_s'], wall)} | {cores(cpu['generator_s'], wall)} | "
+            f"{cores(cpu['db_s'], wall)} | {cores(cpu['generator_s'], wall)} | {own} | "
             f"{machine:.0%} | {server / count * 1000 if count else 0:.2f} |"
         )
     return lines

@@ -22,6 +22,7 @@ class Topology:
         self.servers = [Gunicorn(env, workers, cpus) for _ in range(instances)]
         self.nginx = Nginx([s.port for s in self.servers], cpus) if instances > 1 else None
         self.postgres = postgres  # (admin connection, database name), for its backends' CPU
+        self.cpus = cpus
         self.workers = workers
 
     def start(self) -> None:
@@ -57,6 +58,7 @@ class Topology:
 
     def sample(self) -> dict:
         busy, total = machine_cpu()
+        server_busy, server_total = machine_cpu(self.cpus) if self.cpus else (0.0, 0.0)
         return {
             "wall": time.perf_counter(),
             "generator": time.process_time(),
@@ -65,6 +67,8 @@ class Topology:
             "db": postgres_backends(*self.postgres) if self.postgres else None,
             "busy": busy,
             "total": total,
+            "server_busy": server_busy,
+            "server_total": server_total,
         }
 
 
@@ -81,6 +85,10 @@ def cpu_between(before: dict, after: dict) -> dict:
         "db_s": db,
         "machine_busy_s": after["busy"] - before["busy"],
         "machine_s": after["total"] - before["total"],
+        # The servers' own CPUs (pinned), busy with anything: with the app servers' column,
+        # how much of them other processes of the machine took meanwhile.
+        "server_cpus_busy_s": after["server_busy"] - before["server_busy"],
+        "server_cpus_s": after["server_total"] - before["server_total"],
     }
 
 

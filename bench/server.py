@@ -89,11 +89,18 @@ def tree_cpu(root: int) -> float:
     return sum(process_cpu(pid) for pid in tree(root))
 
 
-def machine_cpu() -> tuple[float, float]:
-    """(busy, total) CPU seconds of the whole machine since boot, all CPUs."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    total = sum(values[:8])  # user nice system idle iowait irq softirq steal
-    return (total - values[3] - values[4]) / TICK, total / TICK
+def machine_cpu(cpus: set[int] | None = None) -> tuple[float, float]:
+    """(busy, total) CPU seconds since boot of the whole machine, or of the CPUs `cpus`."""
+    busy = total = 0.0
+    for line in Path("/proc/stat").read_text().splitlines():
+        name, *fields = line.split()
+        if not name.startswith("cpu"):
+            break
+        if (cpus is None and name == "cpu") or (cpus is not None and name[3:] in map(str, cpus)):
+            values = [int(v) for v in fields[:8]]  # user nice system idle iowait irq softirq steal
+            total += sum(values) / TICK
+            busy += (sum(values) - values[3] - values[4]) / TICK
+    return busy, total
 
 
 def rss_peak_mb(master: int) -> float:

@@ -108,6 +108,9 @@ def _ratio_row(label: str, result: dict | None, steps: int, goal: float | None) 
         f"requests/s), p99 {run['p99_ms']:.0f} ms, {errors} errors, SQL checks "
         f"{'consistent' if ok else 'FAILED'}"
     )
+    by_cpu = cpu_ratios(result).get(run["kind"])
+    if by_cpu is not None:
+        measured += f"; from CPU time {by_cpu:.3f}"
     if goal is None:
         verdict = "reported" if ok and not errors else "FAILED"
     else:
