@@ -55,7 +55,9 @@ screenshots: install
 document-images: install
 	$(PY) bin/document-images
 
-# Load, tally and document timings against a real gunicorn; writes docs/benchmarks.md.
+# Load, tally and document timings against real gunicorns (on PostgreSQL also two behind
+# Debian's nginx, which it starts itself); writes docs/benchmarks.md. About 15 minutes;
+# BENCH_CASTS=300 for a quick run, the other knobs are in bench/run.py.
 bench: install
 	$(PY) bench/run.py
 

@@ -8,6 +8,12 @@ docs/deployment.md for the reverse proxy's part.
 
 logger_class = "tinnhiem.logs.AccessLogger"
 
+# The application is loaded once, in the master, before the workers are forked: tinnhiem/wsgi.py
+# warms it up there (tinnhiem.warmup: URLs, catalogs, templates), so no worker's first request
+# is slow. Nothing at load opens a database connection (warm_up closes any), so no connection is
+# shared across the fork. A code change needs a restart (SIGHUP re-forks the loaded code).
+preload_app = True
+
 
 def when_ready(server) -> None:
     """Say where to go once gunicorn listens, not before (`make run` printed it too early).

@@ -1,6 +1,8 @@
 """Create an open electronic session with activated codes; write its codes as JSON.
 
-Run inside Django (`bench/run.py` does): SESSIONS, CODES and OUT come from the environment.
+Run inside Django (`bench/run.py` does): BENCH_CODES, BENCH_LABEL and BENCH_OUT come from the
+environment. Also writes a signed-in staff session's cookie (the secretariat of the session),
+for the staff requests of the bench (the paper ballot form).
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ import datetime
 import json
 import os
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from ballots import services as ballot_services
 from ballots.models import VoterCode
@@ -55,8 +59,19 @@ def main() -> None:
     VoterCode.objects.filter(session=session).update(state=VoterCode.State.ACTIVE)
     ballot_services.session_open(actor=user, session=session)
     candidates = list(session.candidates.order_by("order").values_list("pk", flat=True))
+    staff = Client()
+    staff.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = f"{settings.SESSION_COOKIE_NAME}={staff.cookies[settings.SESSION_COOKIE_NAME].value}"
     with open(os.environ["BENCH_OUT"], "w") as out:
-        json.dump({"session": session.pk, "codes": codes, "candidates": candidates}, out)
+        json.dump(
+            {
+                "session": session.pk,
+                "codes": codes,
+                "candidates": candidates,
+                "staff_cookie": cookie,
+            },
+            out,
+        )
 
 
 main()

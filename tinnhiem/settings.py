@@ -311,3 +311,7 @@ CACHES = {
 CODE_GUESS_WINDOW = env_int("CODE_GUESS_WINDOW", 600)
 CODE_GUESS_DEVICE_LIMIT = env_int("CODE_GUESS_DEVICE_LIMIT", 10)
 CODE_GUESS_NETWORK_LIMIT = env_int("CODE_GUESS_NETWORK_LIMIT", 300)
+# Behind a reverse proxy (nginx in front of several app servers) every request comes from the
+# proxy: its addresses, listed here (IPs or networks), are trusted to name the client in
+# X-Forwarded-For, which becomes REMOTE_ADDR (tinnhiem.proxy). Empty: REMOTE_ADDR as connected.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
