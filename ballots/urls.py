@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import paper_views, tally_import_views, views
+from . import paper_views, tally_import_views, views, voter_views
 
 
 class EntryLabel:
@@ -21,10 +21,10 @@ app_name = "ballots"
 
 urlpatterns = [
     # Voters: short URLs, no sign-in; first, as they are the most requested.
-    path("b/", views.ballot_start, name="start"),
-    path("b/review/", views.ballot_review, name="review"),
-    path("b/cast/", views.ballot_cast, name="cast"),
-    path("b/done/", views.ballot_done, name="done"),
+    path("b/", voter_views.ballot_start, name="start"),
+    path("b/review/", voter_views.ballot_review, name="review"),
+    path("b/cast/", voter_views.ballot_cast, name="cast"),
+    path("b/done/", voter_views.ballot_done, name="done"),
     # Staff
     path("sessions/<int:pk>/codes/", views.codes_page, name="codes"),
     path("sessions/<int:pk>/desk/", views.desk, name="desk"),

@@ -1,43 +1,33 @@
-"""The check-in desk, the code slips, open/close, the projector, and the voter's ballot."""
+"""The check-in desk, the code slips, open/close, the projector (the voter's pages: voter_views)."""
 
 from __future__ import annotations
 
-import logging
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sessions.access import Need, can, get_session_for_user, get_voter_for_user
 from sessions.models import VotingSession
 from sessions.selectors import voters_matching
 
-from . import lan, services, throttle, voter_pages
+from . import lan, services
 from .forms import (
     ActivateForm,
-    CodeEntryForm,
     DeviceUnlockForm,
     GenerateCodesForm,
     IssueExplanationForm,
 )
-from .models import BLANK
 from .selectors import turnout
 from .services import BallotRefused
 from .slips import slips_pdf
-
-logger = logging.getLogger(__name__)
 
 
 def _errors(exc: ValidationError) -> str:
@@ -251,157 +241,3 @@ def turnout_screen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Voters (no sign-in) ----------------------------------------------------------------------
-
-
-# Refusals that may mean someone is guessing codes (not: already used, closed, tampered).
-GUESSES = {"format", "unknown"}
-
-
-def _check_code(request: HttpRequest, raw: str):
-    """ballot_open behind the guess throttle; a locked device learns nothing about any code."""
-    if throttle.vouched(raw, request.POST.get("voucher", "")):
-        return services.ballot_open(raw)  # found right a moment ago: nothing to count
-    check = throttle.reserve(request)
-    if check is None:
-        raise BallotRefused("throttled")
-    counted = False  # only a guess keeps its check counted
-    try:
-        return services.ballot_open(raw)
-    except BallotRefused as refused:
-        if refused.reason in GUESSES:
-            throttle.record_failure(request, check)
-            counted = True
-        raise
-    finally:
-        if not counted:
-            throttle.release(check)
-
-
-def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:
-    # After a database failure, offer the very same request again (the page is no-store).
-    retry = (
-        [
-            (name, value)
-            for name, values in request.POST.lists()
-            if name in ("code", "voucher") or (name.startswith("c") and name[1:].isdigit())
-            for value in values
-        ]
-        if refused.reason == "unavailable"
-        else []
-    )
-    response = render(
-        request,
-        "ballots/refused.html",
-        {
-            "message": refused.message,
-            "reason": refused.reason,
-            "form": CodeEntryForm(),
-            "device_number": throttle.device_number(request)
-            if refused.reason == "throttled"
-            else "",
-            "retry": retry,
-            "retry_url": request.path,
-        },
-        status=refused.status,
-    )
-    patch_cache_control(response, no_store=True)
-    throttle.remember_device(request, response)
-    return response
-
-
-def _ballot_page(
-    request: HttpRequest, ballot: services.BallotForm, code: str, *, rows: str
-) -> HttpResponse:
-    """The radio buttons (FrozenBallot.rows: empty ones rendered once per session and language)."""
-    return render(
-        request,
-        "ballots/ballot.html",
-        {
-            "ballot": ballot.ballot,
-            "organization_name": ballot.organization_name,
-            "code": code,
-            "voucher": throttle.voucher(code),
-            "rows": rows,
-        },
-    )
-
-
-@login_not_required
-@never_cache
-@sensitive_post_parameters()  # codes and choices stay out of any error report
-@require_http_methods(["GET", "POST"])
-def ballot_start(request: HttpRequest) -> HttpResponse:
-    """Step 1: the code. Step 2 (same POST): the ballot itself."""
-    if request.method != "POST":
-        return voter_pages.start_page(request)
-    form = CodeEntryForm(request.POST)
-    if form.is_valid():
-        try:
-            ballot = _check_code(request, form.cleaned_data["code"])
-        except BallotRefused as refused:
-            return _refused(request, refused)
-        except DatabaseError:
-            logger.error("a code check failed on a database error; the voter is asked to retry")
-            return _refused(request, BallotRefused("unavailable"))
-        return voter_pages.ballot_page(request, ballot, form.cleaned_data["code"])
-    return render(request, "ballots/start.html", {"form": form})
-
-
-@login_not_required
-@never_cache
-@sensitive_post_parameters()  # codes and choices stay out of any error report
-@require_POST
-def ballot_review(request: HttpRequest) -> HttpResponse:
-    """Step 3: the voter checks the choices; blank lines are pointed out."""
-    code = request.POST.get("code", "")
-    try:
-        ballot = _check_code(request, code)
-        choices = services.choices_from_post(ballot, dict(request.POST.lists()), strict=False)
-    except BallotRefused as refused:
-        return _refused(request, refused)
-    except DatabaseError:
-        logger.error("a code check failed on a database error; the voter is asked to retry")
-        return _refused(request, BallotRefused("unavailable"))
-    if "change" in request.POST:
-        return _ballot_page(request, ballot, code, rows=ballot.ballot.rows(choices))
-    labels = dict(ballot.levels)
-    rows = [(c, choices[c.pk], labels.get(choices[c.pk])) for c in ballot.candidates]
-    return render(
-        request,
-        "ballots/review.html",
-        {
-            "ballot": ballot.ballot,
-            "code": code,
-            "voucher": throttle.voucher(code),
-            "rows": rows,
-            "blanks": sum(1 for _c, value, _label in rows if value == BLANK),
-        },
-    )
-
-
-@login_not_required
-@never_cache
-@sensitive_post_parameters()  # codes and choices stay out of any error report
-@require_POST
-def ballot_cast(request: HttpRequest) -> HttpResponse:
-    """Step 4: record. Then redirect, so a reload cannot resubmit."""
-    code = request.POST.get("code", "")
-    try:
-        ballot = _check_code(request, code)
-        choices = services.choices_from_post(ballot, dict(request.POST.lists()), strict=True)
-        services.ballot_cast(raw=code, choices=choices, form=ballot)
-    except BallotRefused as refused:
-        return _refused(request, refused)
-    except DatabaseError:
-        # The transaction rolled back, or (if the connection died at commit) did not: either
-        # way the same form can be sent again, and the code's state decides. No double count.
-        logger.error("cast failed on a database error; the voter is asked to retry")
-        return _refused(request, BallotRefused("unavailable"))
-    return redirect("ballots:done")
-
-
-@login_not_required
-@never_cache
-@require_GET
-def ballot_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "ballots/done.html")

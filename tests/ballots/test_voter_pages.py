@@ -61,3 +61,16 @@ def test_a_code_sent_back_with_an_error_is_shown_with_its_error_not_kept():
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
     assert 'role="alert"' not in Client().get(reverse("ballots:start")).content.decode()
+
+
+def test_a_scanned_link_around_the_code_comes_back_escaped_on_the_kept_ballot_page():
+    cast = build_cast()
+    plain = open_session(cast.session, cast.secretariat)
+    client = Client()
+    post_form(client, reverse("ballots:start"), {"code": codes.display(plain[1])})  # kept now
+    scanned = f'http://x/"><script>alert(1)</script>#{codes.display(plain[0])}'
+    page = post_form(client, reverse("ballots:start"), {"code": scanned}).content.decode()
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert codes.display(plain[1]) not in page  # nothing of the voter before
+    assert "StandIn" not in page
