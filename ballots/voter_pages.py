@@ -11,6 +11,7 @@ in full (ballots/views.py).
 
 from __future__ import annotations
 
+import re
 import threading
 
 from django.http import HttpRequest, HttpResponse
@@ -18,15 +19,26 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from . import throttle
 from .forms import CodeEntryForm
 from .voting import BallotForm
 
-# Letters only, so no escaping in the template changes them.
-STAND_IN = "csrfTokenStandIn"
-CODE, VOUCHER, BODY = "voterCodeStandIn", "voucherStandIn", "bodyNameStandIn"
+# HTML comments, passed to the template as safe strings: whatever a user typed (a title, a
+# name) reaches the page escaped, so only these can put "<!--tinnhiem:" in it. Each request's
+# values go in their place in one pass, so a value is never read again as a stand-in.
+STAND_IN = mark_safe("<!--tinnhiem:csrf-->")
+CODE = mark_safe("<!--tinnhiem:code-->")
+VOUCHER = mark_safe("<!--tinnhiem:voucher-->")
+BODY = mark_safe("<!--tinnhiem:body-->")
+_STAND_INS = re.compile("<!--tinnhiem:(csrf|code|voucher|body)-->")
+
+
+def _fill(html: str, values: dict[str, str]) -> HttpResponse:
+    return HttpResponse(_STAND_INS.sub(lambda found: escape(values[found[1]]), html))
+
 
 _kept: dict[str, str] = {}
 _lock = threading.Lock()
@@ -48,7 +60,7 @@ def start_page(request: HttpRequest) -> HttpResponse:
         )
         with _lock:
             _kept[language] = html
-    return HttpResponse(html.replace(STAND_IN, get_token(request)))
+    return _fill(html, {"csrf": get_token(request)})
 
 
 def ballot_page(request: HttpRequest, form: BallotForm, code: str) -> HttpResponse:
@@ -69,14 +81,15 @@ def ballot_page(request: HttpRequest, form: BallotForm, code: str) -> HttpRespon
             request=request,
         )
         form.ballot.pages[language] = html
-    for stand_in, value in (
-        (STAND_IN, get_token(request)),
-        (CODE, code),
-        (VOUCHER, throttle.voucher(code)),
-        (BODY, form.organization_name),
-    ):
-        html = html.replace(stand_in, escape(value))
-    return HttpResponse(html)
+    return _fill(
+        html,
+        {
+            "csrf": get_token(request),
+            "code": code,
+            "voucher": throttle.voucher(code),
+            "body": form.organization_name,
+        },
+    )
 
 
 def forget() -> None:

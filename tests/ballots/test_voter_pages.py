@@ -28,7 +28,7 @@ def test_each_voter_gets_a_csrf_token_that_passes_with_their_own_cookie():
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first_page = first.get(reverse("ballots:start")).content.decode()
     second_page = second.get(reverse("ballots:start")).content.decode()
-    assert "csrfTokenStandIn" not in first_page + second_page
+    assert "<!--tinnhiem:" not in first_page + second_page
     assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
     for client, page, code in ((first, first_page, plain[0]), (second, second_page, plain[1])):
         sent = {"code": codes.display(code), "csrfmiddlewaretoken": _token(page)}
@@ -73,4 +73,19 @@ def test_a_scanned_link_around_the_code_comes_back_escaped_on_the_kept_ballot_pa
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert codes.display(plain[1]) not in page  # nothing of the voter before
-    assert "StandIn" not in page
+    assert "<!--tinnhiem:" not in page
+
+
+def test_stand_ins_typed_into_a_title_a_body_name_or_a_code_stay_text():
+    cast = build_cast()
+    plain = open_session(cast.session, cast.secretariat)
+    type(cast.session).objects.filter(pk=cast.session.pk).update(
+        title="Hội nghị <!--tinnhiem:code-->"
+    )
+    type(cast.org).objects.filter(pk=cast.org.pk).update(name="Hội <!--tinnhiem:voucher-->")
+    typed = f"<!--tinnhiem:body-->#{codes.display(plain[0])}"
+    page = post_form(Client(), reverse("ballots:start"), {"code": typed}).content.decode()
+    assert "<p>Hội nghị &lt;!--tinnhiem:code--&gt;</p>" in page
+    assert "Hội &lt;!--tinnhiem:voucher--&gt;</p>" in page
+    assert 'name="code" value="&lt;!--tinnhiem:body--&gt;#' in page
+    assert "<!--tinnhiem:" not in page
