@@ -21,6 +21,12 @@ def test_a_chain_of_trusted_proxies_is_walked_back_to_the_first_untrusted_addres
     assert client_address("127.0.0.1", "192.168.1.23, 10.1.2.3", NGINX) == "192.168.1.23"
 
 
+def test_the_proxy_seen_through_a_dual_stack_socket_is_still_the_trusted_proxy():
+    # gunicorn on [::] sees nginx's IPv4 connection as ::ffff:127.0.0.1
+    assert client_address("::ffff:127.0.0.1", "192.168.1.23", NGINX) == "192.168.1.23"
+    assert client_address("::ffff:192.168.1.50", "192.168.1.23", NGINX) == "::ffff:192.168.1.50"
+
+
 def test_a_connection_from_elsewhere_keeps_its_own_address_whatever_it_forwards():
     assert client_address("192.168.1.50", "192.168.1.23", NGINX) == "192.168.1.50"
 

@@ -25,9 +25,12 @@ def _networks(entries: Iterable[str]) -> list[Network]:
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return ipaddress.ip_address(text.strip())
+        address = ipaddress.ip_address(text.strip())
     except ValueError:
         return None
+    # An IPv4 peer seen through a dual-stack socket ("::ffff:127.0.0.1") is that IPv4 address.
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped or address
 
 
 def client_address(remote: str, forwarded_for: str, trusted: list[Network]) -> str:
