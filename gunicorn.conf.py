@@ -14,6 +14,11 @@ logger_class = "tinnhiem.logs.AccessLogger"
 # shared across the fork. A code change needs a restart (SIGHUP re-forks the loaded code).
 preload_app = True
 
+# gunicorn 27's control socket defaults to one path in $HOME for every server on the machine:
+# a second server (make bench runs several) would take it over and delete it when it stops.
+# Nothing here uses it.
+control_socket_disable = True
+
 
 def when_ready(server) -> None:
     """Say where to go once gunicorn listens, not before (`make run` printed it too early).
