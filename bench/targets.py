@@ -144,8 +144,9 @@ def _generator_row(result: dict) -> str:
 def pdf_text(pdf: dict) -> str:
     if not pdf.get("status"):
         return f"no response after {pdf['seconds']:.1f} s ({pdf.get('error', '')}): worker timeout"
-    pages = f", {pdf['pages']} pages" if "pages" in pdf else ""
-    return f"{pdf['status']} in {pdf['seconds']:.2f} s, {pdf.get('bytes', 0) / 1e6:.1f} MB{pages}"
+    pages = f", {pdf['pages']} pages for the 1,000 copies" if "pages" in pdf else ""
+    size = pdf.get("bytes", 0) / 1000
+    return f"HTTP {pdf['status']} in {pdf['seconds']:.2f} s, {size:,.0f} kB{pages}"
 
 
 def _pdf_row(name: str, pdf: dict | None) -> str:

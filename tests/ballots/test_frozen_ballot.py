@@ -96,3 +96,11 @@ def test_a_body_renamed_during_the_vote_shows_its_new_name_to_the_next_voter():
     assert cast.org.name in _page(Client(), plain[0])
     type(cast.org).objects.filter(pk=cast.org.pk).update(name="Hội Cựu chiến binh tỉnh (mới)")
     assert "Hội Cựu chiến binh tỉnh (mới)" in _page(Client(), plain[1])
+
+
+def test_the_screen_ballot_has_the_paper_ballots_title():
+    cast = build_cast()
+    plain = open_session(cast.session, cast.secretariat)
+    page = _page(Client(), plain[0])
+    assert "PHIẾU TÍN NHIỆM" in page
+    assert "PHIẾU LẤY PHIẾU" not in page
