@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
@@ -27,6 +27,12 @@ GUESSES = {"format", "unknown"}
 
 def _check_code(request: HttpRequest, raw: str):
     """ballot_open behind the guess throttle; a locked device learns nothing about any code."""
+    # Every voter view answers a database error itself (503 and the same form to send again),
+    # and Django closes a connection found broken when the request ends: so these requests skip
+    # the health check (CONN_HEALTH_CHECKS: a SELECT 1 before a kept connection's first query),
+    # one of a ballot page's four or five round trips and of a cast's three (issue 15). Staff
+    # pages keep it.
+    connection.health_check_done = True
     if throttle.vouched(raw, request.POST.get("voucher", "")):
         return services.ballot_open(raw)  # found right a moment ago: nothing to count
     check = throttle.reserve(request)
