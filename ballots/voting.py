@@ -4,8 +4,8 @@ A session's ballot cannot change once it is *ready*: its title, people and print
 edited only in a draft (sessions/services/lists.py), an official on a ready, open or closed
 session's list cannot be renamed (people/registry), and every return to draft and back bumps
 `ready_count`. So what a voter is shown is read from the database once per (session,
-ready_count) and kept in this process (FrozenBallot), with the empty rows of radio buttons
-rendered once per language. A request then costs one indexed read of the code (with its
+ready_count) and kept in this process (FrozenBallot), with its empty page rendered once per
+language (ballots/voter_pages.py). A request then costs one indexed read of the code (with its
 session's status and ready_count, and its body's name, which may change at any time), and a
 cast one statement (PostgreSQL) or one transaction (SQLite) of `_store`; neither depends on
 how many people are on the ballot. Nothing kept here names a voter or a code.
@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from django.db import connection, models, transaction
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 
 from sessions.models import COUNTED, Organization, VotingSession
 from sessions.selectors import ballot_candidates
@@ -56,7 +55,6 @@ class FrozenBallot:
     vote_of_confidence: bool
     lines: tuple[Line, ...]
     levels: tuple[tuple[str, str], ...]  # value and (lazy) label, in printed order
-    _rows: dict[str, SafeString] = field(default_factory=dict)
     # The whole empty ballot page per language, with stand-ins (ballots/voter_pages.py).
     pages: dict[str, str] = field(default_factory=dict)
 
@@ -64,17 +62,13 @@ class FrozenBallot:
         return [(value, str(label)) for value, label in self.levels]
 
     def rows(self, chosen: Mapping[int, str] | None = None) -> SafeString:
-        """The fieldsets of radio buttons; the empty ones rendered once per language."""
+        """The fieldsets of radio buttons, `chosen` ones checked (the empty ones are rendered
+        once per language, as part of the kept page: voter_pages.ballot_page)."""
         context = {
             "lines": [(line, (chosen or {}).get(line.pk)) for line in self.lines],
             "levels": self.translated_levels(),
         }
-        if chosen:
-            return render_to_string("ballots/_ballot_rows.html", context)
-        language = get_language() or ""
-        if language not in self._rows:
-            self._rows[language] = render_to_string("ballots/_ballot_rows.html", context)
-        return self._rows[language]
+        return render_to_string("ballots/_ballot_rows.html", context)
 
 
 _kept: OrderedDict[tuple[str, int], FrozenBallot] = OrderedDict()
