@@ -30,6 +30,7 @@ from .voting import BallotForm as BallotForm  # re-exported: callers use service
 from .voting import ballot_cast as ballot_cast
 from .voting import ballot_open as ballot_open
 from .voting import choices_from_post as choices_from_post
+from .voting import kept_form as kept_form
 
 Status = VotingSession.Status
 State = VoterCode.State

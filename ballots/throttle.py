@@ -6,13 +6,16 @@ that a hall's honest typos never reach it, and stops a single machine rotating c
 code space (75 bits) makes guessing hopeless anyway; this keeps it so. See
 docs/threat-model.md for the arithmetic.
 
-Counting is atomic in the database, whichever worker or server answers: before a code is looked
-up, one `INSERT … ON CONFLICT DO UPDATE SET count = count + 1 WHERE count < limit … RETURNING`
-reserves a check in each of the request's buckets still under its limit (the conflicting row is
-locked and its latest version tested), and the lookup happens only if every bucket was counted.
-A right code (or a refusal that is not a guess) gives the check back (`UPDATE … count - 1`); a
-wrong one keeps it. So of any number of simultaneous wrong codes, exactly the limit reach the
-lookup.
+Counting is atomic in the database, whichever worker or server answers. The code is read in
+the same statement as the request's buckets are tested (`Buckets.locked`, tested first: a locked
+device's request reads no code and is refused). Only a code that is not one (malformed or
+unknown: a guess) is then counted, by one `INSERT … ON CONFLICT DO UPDATE SET count = count + 1
+WHERE count < limit … RETURNING` in each of the request's buckets (the conflicting row is locked
+and its latest version tested); if a bucket was at its limit, the guess is refused as throttled
+and counts nowhere. So of any number of simultaneous wrong codes, exactly the limit are answered
+"unknown", and a right code, the common case, costs one read and writes nothing (issue 15: the
+check was reserved before the lookup and given back after it, three writes on every ballot page,
+all on the hall's one address row).
 
 Once a code has been found right, the ballot page carries a voucher for it (an HMAC of that
 code under the server's key): the review and the cast, which send the same code back, skip the
@@ -53,11 +56,20 @@ _swept_window = -1
 
 
 @dataclass
-class Check:
-    """A reserved code check: the buckets it was counted in, and the window it belongs to."""
+class Buckets:
+    """A request's buckets in the current window, each with its limit."""
 
     window: int
-    buckets: list[str]
+    limits: dict[str, int]
+
+    def locked(self) -> tuple[str, list]:
+        """An SQL condition, and its parameters: some bucket is at its limit."""
+        table, bucket, win, count = _sql()
+        tests = " OR ".join([f"({bucket} = %s AND {count} >= %s)"] * len(self.limits))
+        params: list[object] = [self.window]
+        for name, limit in sorted(self.limits.items()):
+            params += [name, limit]
+        return f"EXISTS (SELECT 1 FROM {table} WHERE {win} = %s AND ({tests}))", params
 
 
 def _window() -> int:
@@ -172,7 +184,7 @@ def _take(window: int, buckets: list[str]) -> None:
     """Take one back from each bucket (one statement); a bucket back at zero leaves no row.
 
     The delete is a second statement only when a count reached zero, and it deletes only rows
-    still at zero: a check reserved in between keeps its row.
+    still at zero: a guess counted in between keeps its row.
     """
     table, bucket, win, count = _sql()
     names = sorted(buckets)
@@ -214,44 +226,29 @@ def vouched(raw: str, token: str) -> bool:
     return bool(expected) and constant_time_compare(expected, token)
 
 
-def reserve(request: HttpRequest) -> Check | None:
-    """Count one code check in this device's and this address's buckets; None when locked.
-
-    A device that has an id (it has entered a wrong code before: the only way to get one) is
-    first answered from a plain read, so a locked device keeps asking without writing anything.
-    Otherwise, the common case of a voter typing a right code, one statement reserves the check
-    (issue 15: the read was a round trip on every ballot page).
-    """
+def buckets(request: HttpRequest) -> Buckets:
+    """This request's buckets, to test with the code's read (voting.ballot_open `locked`)."""
     window = _window()
     _sweep(window)
-    limits = _limits(request)
-    if _device_id(request) is not None:
-        current = dict(
-            GuessCount.objects.filter(window=window, bucket__in=list(limits)).values_list(
-                "bucket", "count"
-            )
-        )
-        if any(current.get(name, 0) >= limit for name, limit in limits.items()):
-            return None
-    counted = _add(window, limits)
-    if len(counted) != len(limits):
-        if counted:
-            _take(window, list(counted))  # a bucket was at its limit: this check never happened
-        return None
-    return Check(window=window, buckets=list(limits))
+    return Buckets(window=window, limits=_limits(request))
 
 
-def release(check: Check) -> None:
-    """The code was right (or refused for a reason that is no guess): the check is not counted."""
-    _take(check.window, check.buckets)
-
-
-def record_failure(request: HttpRequest, check: Check) -> None:
-    """A wrong code: the reserved check stays counted. A device without an id gets one now."""
+def count_guess(request: HttpRequest, found: Buckets) -> bool:
+    """A wrong code: count it in each bucket, in one statement; False (and nothing counted) when
+    a bucket was at its limit. A device without an id gets one now, counted with this guess."""
+    limits = dict(found.limits)
+    device = None
     if _device_id(request) is None:
         device = secrets.token_urlsafe(16)
+        limits[_bucket("device", device)] = settings.CODE_GUESS_DEVICE_LIMIT
+    counted = _add(found.window, limits)
+    if len(counted) != len(limits):
+        if counted:
+            _take(found.window, list(counted))  # a bucket was at its limit: no guess counted
+        return False
+    if device is not None:
         request.new_device_id = device  # set as a cookie on the response (remember_device)
-        _add(check.window, {_bucket("device", device): settings.CODE_GUESS_DEVICE_LIMIT})
+    return True
 
 
 def remember_device(request: HttpRequest, response: HttpResponse) -> None:

@@ -30,25 +30,17 @@ def _check_code(request: HttpRequest, raw: str):
     # Every voter view answers a database error itself (503 and the same form to send again),
     # and Django closes a connection found broken when the request ends: so these requests skip
     # the health check (CONN_HEALTH_CHECKS: a SELECT 1 before a kept connection's first query),
-    # one of a ballot page's four or five round trips and of a cast's three (issue 15). Staff
-    # pages keep it.
+    # a round trip of every request (issue 15). Staff pages keep it.
     connection.health_check_done = True
     if throttle.vouched(raw, request.POST.get("voucher", "")):
         return services.ballot_open(raw)  # found right a moment ago: nothing to count
-    check = throttle.reserve(request)
-    if check is None:
-        raise BallotRefused("throttled")
-    counted = False  # only a guess keeps its check counted
+    buckets = throttle.buckets(request)
     try:
-        return services.ballot_open(raw)
+        return services.ballot_open(raw, locked=buckets.locked())
     except BallotRefused as refused:
-        if refused.reason in GUESSES:
-            throttle.record_failure(request, check)
-            counted = True
+        if refused.reason in GUESSES and not throttle.count_guess(request, buckets):
+            raise BallotRefused("throttled") from None
         raise
-    finally:
-        if not counted:
-            throttle.release(check)
 
 
 def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:
@@ -57,7 +49,8 @@ def _refused(request: HttpRequest, refused: BallotRefused) -> HttpResponse:
         [
             (name, value)
             for name, values in request.POST.lists()
-            if name in ("code", "voucher") or (name.startswith("c") and name[1:].isdigit())
+            if name in ("code", "voucher", "ballot")
+            or (name.startswith("c") and name[1:].isdigit())
             for value in values
         ]
         if refused.reason == "unavailable"
@@ -161,7 +154,17 @@ def ballot_cast(request: HttpRequest) -> HttpResponse:
     """Step 4: record. Then redirect, so a reload cannot resubmit."""
     code = request.POST.get("code", "")
     try:
-        ballot = _check_code(request, code)
+        # The ballot this process keeps for the page's session, when the code comes back with
+        # its voucher: then the cast is one statement, its gate the only read of the code.
+        ballot = (
+            services.kept_form(code, request.POST.get("ballot", ""))
+            if throttle.vouched(code, request.POST.get("voucher", ""))
+            else None
+        )
+        if ballot is None:
+            ballot = _check_code(request, code)
+        else:
+            connection.health_check_done = True  # as _check_code
         choices = services.choices_from_post(ballot, dict(request.POST.lists()), strict=True)
         services.ballot_cast(raw=code, choices=choices, form=ballot)
     except BallotRefused as refused:

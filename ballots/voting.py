@@ -51,6 +51,7 @@ class FrozenBallot:
     """What every voter of one session (at one ready_count) is shown; read once, never changed."""
 
     session_id: int
+    ref: str  # "<public id>.<ready_count>": sent back by the ballot page (kept_form)
     title: str
     vote_of_confidence: bool
     lines: tuple[Line, ...]
@@ -91,6 +92,7 @@ def frozen_ballot(session_id: int, public_id: str, ready_count: int) -> FrozenBa
     session = VotingSession.objects.get(pk=session_id)
     ballot = FrozenBallot(
         session_id=session_id,
+        ref=f"{public_id}.{ready_count}",
         title=session.title,
         vote_of_confidence=session.rules.vote_of_confidence,
         lines=tuple(
@@ -120,31 +122,46 @@ class BallotForm:
     levels: list[tuple[str, str]]  # translated for this request
     digest: str
     organization_name: str  # read with the code: a body may be renamed at any time
+    # From kept_form: the ready_count the code must have been frozen at, checked by the gate
+    # (ballot_open read the code's and found them equal).
+    ready_count: int | None = None
 
     @property
     def candidates(self) -> tuple[Line, ...]:
         return self.ballot.lines
 
 
-def ballot_open(raw: str) -> BallotForm:
-    """Check a code for voting now; refuse it with the reason a voter can act on."""
+def ballot_open(raw: str, *, locked: tuple[str, list] | None = None) -> BallotForm:
+    """Check a code for voting now; refuse it with the reason a voter can act on.
+
+    `locked`: an SQL condition (and its parameters) true when the device or address is locked
+    out (ballots/throttle.py `Buckets.locked`), tested in the same statement as the code is read,
+    and before it: a locked device's request reads no code, and is refused "throttled".
+    """
     code = codes.normalize(raw)
     if code is None:
         raise BallotRefused("format")
     digest = codes.code_hash(code)
+    condition, condition_params = locked or ("0 = 1", [])
     # Every voter request runs this read, and the ORM's building of it cost more than the
     # database's answer (issue 15): it is written out, with the tables' names from the models.
+    # One row always: the lock test, then the code's columns (NULL for an unknown code).
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT c.state, c.epoch, c.session_id, s.public_id, s.status, s.ready_count, o.name "
-            f"FROM {_table(VoterCode)} c JOIN {_table(VotingSession)} s ON s.id = c.session_id "
-            f"JOIN {_table(Organization)} o ON o.id = s.organization_id WHERE c.code_hash = %s",
-            [digest],
+            f"SELECT t.locked, c.state, c.epoch, c.session_id, s.public_id, s.status, "
+            f"s.ready_count, o.name FROM (SELECT CASE WHEN {condition} THEN 1 ELSE 0 END "
+            f"AS locked) t LEFT JOIN {_table(VoterCode)} c "
+            f"ON t.locked = 0 AND c.code_hash = %s "
+            f"LEFT JOIN {_table(VotingSession)} s ON s.id = c.session_id "
+            f"LEFT JOIN {_table(Organization)} o ON o.id = s.organization_id",
+            [*condition_params, digest],
         )
-        row = cursor.fetchone()
-    if row is None:
-        raise BallotRefused("unknown")
+        locked_out, *row = cursor.fetchone()
+    if locked_out:
+        raise BallotRefused("throttled")
     state, epoch, session_id, public_id, status, ready_count, organization_name = row
+    if state is None:
+        raise BallotRefused("unknown")
     if state == State.USED:
         raise BallotRefused("used")
     if state == State.VOID or epoch != ready_count:
@@ -161,6 +178,28 @@ def ballot_open(raw: str) -> BallotForm:
         levels=ballot.translated_levels(),
         digest=digest,
         organization_name=organization_name,
+    )
+
+
+def kept_form(raw: str, ref: str) -> BallotForm | None:
+    """The form of the ballot this process keeps under `ref` (FrozenBallot.ref, sent back by the
+    ballot page), read nowhere: for a cast whose code was vouched right a moment ago, so the gate
+    alone decides (`_store` with `epoch`). None when not kept here or `code` is malformed: the
+    caller reads the code (ballot_open)."""
+    code = codes.normalize(raw)
+    public_id, _dot, ready_count = ref.rpartition(".")
+    if code is None or not ready_count.isdigit():
+        return None
+    with _lock:
+        ballot = _kept.get((public_id, int(ready_count)))
+    if ballot is None:
+        return None
+    return BallotForm(
+        ballot=ballot,
+        levels=ballot.translated_levels(),
+        digest=codes.code_hash(code),
+        organization_name="",  # a cast shows no page
+        ready_count=int(ready_count),
     )
 
 
@@ -197,7 +236,9 @@ def choices_from_post(
 def ballot_cast(*, raw: str, choices: Mapping[int, str], form: BallotForm | None = None) -> None:
     """Consume the code and store the ballot with all its marks: all of it, or nothing.
 
-    `form` is the ballot_open() of this same code when the caller already has it.
+    `form` is the ballot_open() or kept_form() of this same code when the caller already has it.
+    A kept form's cast that the gate refuses (a used or void code, a page of another session or
+    of an earlier freezing) goes the long way: the code is read, and its refusal says why.
     """
     form = form or ballot_open(raw)
     levels = {value for value, _label in form.levels}
@@ -205,7 +246,18 @@ def ballot_cast(*, raw: str, choices: Mapping[int, str], form: BallotForm | None
         v not in levels | {BLANK} for v in choices.values()
     ):
         raise BallotRefused("tampered")
-    _store(form.ballot.session_id, form.digest, choices)
+    session_id = form.ballot.session_id
+    if _store(session_id, form.digest, choices, epoch=form.ready_count):
+        return
+    if form.ready_count is not None:
+        ballot_cast(raw=raw, choices=choices)
+        return
+    # Refused: now say why (a second read only on this rare path).
+    state = VoterCode.objects.filter(code_hash=form.digest).values_list("state", flat=True).first()
+    status = VotingSession.objects.values_list("status", flat=True).get(pk=session_id)
+    if state == State.USED:
+        raise BallotRefused("used")
+    raise BallotRefused("not_open" if status == Status.READY else "closed")
 
 
 # The conditional update is the one gate: of any number of racing submits with this code, exactly
@@ -219,20 +271,19 @@ GATE = (
 )
 
 
-def _store(session_id: int, digest: str, choices: Mapping[int, str]) -> None:
+def _store(
+    session_id: int, digest: str, choices: Mapping[int, str], *, epoch: int | None = None
+) -> bool:
+    """The gate and the ballot; False, and nothing written, when the gate refuses. `epoch`: the
+    freezing the voter's page was of (kept_form), which the code must also have."""
     gate = GATE.format(codes=_table(VoterCode), sessions=_table(VotingSession))
     params = [State.USED, digest, session_id, State.ACTIVE, session_id, Status.OPEN]
+    if epoch is not None:
+        gate += " AND epoch = %s"
+        params.append(epoch)
     if connection.vendor == "postgresql" and choices:
-        stored = _store_in_one_statement(gate, params, session_id, choices)
-    else:
-        stored = _store_in_one_transaction(gate, params, session_id, choices)
-    if not stored:
-        # Refused: now say why (a second read only on this rare path).
-        state = VoterCode.objects.filter(code_hash=digest).values_list("state", flat=True).first()
-        status = VotingSession.objects.values_list("status", flat=True).get(pk=session_id)
-        if state == State.USED:
-            raise BallotRefused("used")
-        raise BallotRefused("not_open" if status == Status.READY else "closed")
+        return _store_in_one_statement(gate, params, session_id, choices)
+    return _store_in_one_transaction(gate, params, session_id, choices)
 
 
 @transaction.atomic(durable=True)

@@ -3,15 +3,20 @@ every voter of that session, never to another session's, in the voter's language
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ballots import codes, voting
+from ballots import services as ballot_services
+from ballots.models import Ballot, Mark, VoterCode
 from sessions import services
-from tests.factories import build_cast, open_session, post_form
+from tests.factories import build_cast, full_choices, open_session, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +109,73 @@ def test_the_screen_ballot_has_the_paper_ballots_title():
     page = _page(Client(), plain[0])
     assert "PHIẾU TÍN NHIỆM" in page
     assert "PHIẾU LẤY PHIẾU" not in page
+
+
+def _hidden(page: str) -> dict[str, str]:
+    return dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', page))
+
+
+def _cast(client: Client, sent: dict) -> HttpResponse:
+    return post_form(client, reverse("ballots:cast"), sent)
+
+
+def test_a_cast_from_the_page_names_the_kept_ballot_and_reads_no_code_first():
+    cast = build_cast()
+    plain = open_session(cast.session, cast.secretariat)
+    sent = {**_hidden(_page(Client(), plain[0])), **full_choices(cast.session)}
+    assert sent["ballot"] == f"{cast.session.public_id}.{cast.session.ready_count}"
+    with CaptureQueriesContext(connection) as queries:
+        assert _cast(Client(), sent).status_code == 302
+    assert not [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert Ballot.objects.count() == 1
+    assert set(Mark.objects.values_list("level", flat=True)) == {"high"}
+
+
+@pytest.mark.parametrize(
+    ("then", "status", "reason"),
+    [("cast", 409, "used"), ("close", 403, "closed"), ("void", 410, "void")],
+)
+def test_a_kept_ballots_cast_refused_by_the_gate_says_why_and_writes_nothing(then, status, reason):
+    cast = build_cast()
+    plain = open_session(cast.session, cast.secretariat)
+    sent = {**_hidden(_page(Client(), plain[0])), **full_choices(cast.session)}
+    if then == "cast":
+        assert _cast(Client(), sent).status_code == 302
+    elif then == "close":
+        ballot_services.session_close(
+            actor=cast.secretariat, session=cast.session, confirm_empty=True
+        )
+    else:
+        VoterCode.objects.filter(code_hash=codes.code_hash(plain[0])).update(state="void")
+    before = Ballot.objects.count()
+    response = _cast(Client(), sent)
+    assert (response.status_code, response.context["reason"]) == (status, reason)
+    assert Ballot.objects.count() == before
+
+
+def test_a_cast_naming_another_sessions_ballot_is_refused_whole():
+    """The choices fit the other session's ballot, the code is of this one: the gate refuses the
+    other session, the long way reads the code, and its own ballot does not fit the choices."""
+    cast = build_cast()
+    mine = open_session(cast.session, cast.secretariat)
+    theirs = open_session(cast.other_session, cast.other_secretariat)
+    their_page = _hidden(_page(Client(), theirs[0]))
+    sent = {
+        **_hidden(_page(Client(), mine[0])),
+        "ballot": their_page["ballot"],
+        **full_choices(cast.other_session),
+    }
+    response = _cast(Client(), sent)
+    assert (response.status_code, response.context["reason"]) == (400, "tampered")
+    assert not Ballot.objects.exists()
+    assert VoterCode.objects.get(code_hash=codes.code_hash(mine[0])).state == "active"
+
+
+@pytest.mark.parametrize("ref", ["", "nonsense", "x.y", "0.1", "a" * 500 + ".1"])
+def test_a_cast_naming_no_kept_ballot_goes_the_long_way(ref):
+    cast = build_cast()
+    plain = open_session(cast.session, cast.secretariat)
+    sent = {**_hidden(_page(Client(), plain[0])), "ballot": ref, **full_choices(cast.session)}
+    assert _cast(Client(), sent).status_code == 302
+    assert Ballot.objects.count() == 1
+    assert _cast(Client(), sent).context["reason"] == "used"

@@ -16,14 +16,15 @@ from sessions import services
 from tests.factories import build_cast, full_choices, open_session, post_form
 
 # Queries per request (issue 15 took them from 9 and 14). The ballot page, the same on SQLite
-# and PostgreSQL: the throttle's reservation (one upsert), the code with its session's status
-# (one read), the reservation given back (one update, and here the delete of the row it left at
-# zero); the ballot itself comes from the process's FrozenBallot (ballots/voting.py), read once
-# per session. The cast, vouched for (no throttle): the code, then on PostgreSQL one statement
-# (the code used while its session is open, the ballot, its marks), on SQLite the same as one
-# transaction of three statements (here a savepoint pair around them).
-BALLOT_PAGE_QUERIES = 4
-CAST_QUERIES = {"postgresql": 2, "sqlite": 6}
+# and PostgreSQL: one read, of the code with its session's status, and in the same statement the
+# throttle's test that this device and address are not locked (a right code counts nothing);
+# the ballot itself comes from the process's FrozenBallot (ballots/voting.py), read once per
+# session. The cast, vouched for (no throttle) and naming the ballot this process keeps: on
+# PostgreSQL one statement (the code used while its session is open at the page's freezing, the
+# ballot, its marks), on SQLite the same as one transaction of three statements (here a
+# savepoint pair around them).
+BALLOT_PAGE_QUERIES = 1
+CAST_QUERIES = {"postgresql": 1, "sqlite": 5}
 
 
 def _voting(extra_people: int):
@@ -47,13 +48,15 @@ def _queries(client, cast):
     with CaptureQueriesContext(connection) as page:
         response = post_form(client, reverse("ballots:start"), {"code": code})
     assert response.status_code == 200
-    # The ballot page's form sends back its voucher (ballots/throttle.py), as a browser does.
-    voucher = re.search(r'name="voucher" value="([0-9a-f]+)"', response.content.decode())[1]
+    # The ballot page's form sends back its hidden fields (the voucher: ballots/throttle.py; the
+    # kept ballot's name: voting.kept_form), as a browser does.
+    hidden = dict(
+        re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', response.content.decode())
+    )
+    assert set(hidden) >= {"code", "voucher", "ballot"}, hidden
     choices = full_choices(cast.session)
     with CaptureQueriesContext(connection) as cast_queries:
-        response = post_form(
-            client, reverse("ballots:cast"), {"code": code, "voucher": voucher, **choices}
-        )
+        response = post_form(client, reverse("ballots:cast"), {**hidden, **choices})
     assert response.status_code == 302
     return len(page), len(cast_queries)
 
