@@ -20,6 +20,14 @@ preload_app = True
 control_socket_disable = True
 
 
+def post_worker_init(worker) -> None:
+    """Each worker, once forked, opens its own database connection and keeps the open sessions'
+    ballots (tinnhiem.warmup.warm_worker): its first voter is not slower than the next."""
+    from tinnhiem.warmup import warm_worker
+
+    warm_worker()
+
+
 def when_ready(server) -> None:
     """Say where to go once gunicorn listens, not before (`make run` printed it too early).
 

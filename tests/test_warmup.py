@@ -5,12 +5,18 @@ from __future__ import annotations
 import runpy
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.db import OperationalError, connection
 from django.template import engines
-from django.urls import get_resolver
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver, reverse
 from django.utils import translation
 
-from tinnhiem.warmup import warm_up
+from ballots import voting
+from tests.factories import build_cast, open_session, post_form
+from tinnhiem.warmup import warm_up, warm_worker
 
 VOTER_PAGES = ["ballots/start.html", "ballots/ballot.html", "ballots/review.html"]
 
@@ -40,3 +46,33 @@ def test_warm_up_builds_the_url_maps_of_every_language():
 def test_gunicorn_preloads_the_application_so_workers_fork_warm():
     conf = runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))
     assert conf["preload_app"] is True
+    assert callable(conf["post_worker_init"])  # each worker then warms its own connection
+
+
+@pytest.mark.django_db
+def test_a_worker_keeps_the_ballot_of_every_open_session_at_start():
+    cast = build_cast()
+    plain = open_session(cast.session, cast.secretariat)
+    voting.forget_frozen_ballots()
+    assert warm_worker() == 1
+    with CaptureQueriesContext(connection) as queries:
+        response = post_form(Client(), reverse("ballots:start"), {"code": plain[0]})
+    assert response.status_code == 200
+    # The code with the throttle's test (and once per window the throttle's sweep): the people
+    # were kept at start.
+    sql = " ".join(q["sql"] for q in queries)
+    assert "votesessions_candidate" not in sql and "votesessions_official" not in sql
+
+
+@pytest.mark.django_db
+def test_a_draft_or_closed_session_is_not_read_at_start():
+    build_cast()  # its sessions are drafts
+    assert warm_worker() == 0
+
+
+def test_a_worker_starts_when_the_database_does_not_answer(monkeypatch):
+    def refuse():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "ensure_connection", refuse)
+    assert warm_worker() == 0

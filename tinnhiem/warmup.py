@@ -7,20 +7,24 @@ language, the translation catalogs, and every template (the project's and the ap
 compiled (with its tag libraries) in the cached template loader, and the form widgets' templates.
 
 It touches no database: a connection opened in the master would be shared by every forked
-worker. It closes any connection anyway, in case a module imported here opened one.
+worker. It closes any connection anyway, in case a module imported here opened one. Each
+worker, once forked, opens its own and keeps the ballots of the open sessions (warm_worker).
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connection, connections
 from django.forms.renderers import get_default_renderer
 from django.template import engines
 from django.urls import URLResolver, get_resolver
 from django.utils import translation
+
+from ballots.voting import keep_open_ballots
 
 
 def _populate(resolver: URLResolver) -> None:
@@ -49,3 +53,17 @@ def warm_up() -> list[str]:
         renderer.get_template(path.relative_to(widgets).as_posix())
     connections.close_all()
     return compiled
+
+
+def warm_worker() -> int:
+    """In a worker just forked (gunicorn.conf.py post_worker_init): open its database connection
+    (kept, CONN_MAX_AGE) and keep the ballot of every open session (ballots/voting.py), so that
+    its first voter waits neither for a connection nor for a read of the people. How many ballots
+    are kept; a database that does not answer yet is no reason not to start (0)."""
+    try:
+        connection.ensure_connection()
+        return keep_open_ballots()
+    except DatabaseError:
+        logging.getLogger(__name__).warning("the worker starts without its database warmed up")
+        connections.close_all()
+        return 0
