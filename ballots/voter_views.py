@@ -146,6 +146,23 @@ def ballot_review(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _kept(request: HttpRequest, code: str, sent: dict):
+    """The ballot this process keeps for the page's session, and the choices read against it,
+    when the code comes back with its voucher: then the cast is one statement, its gate the only
+    read of the code. None when it is not kept here, or the choices do not fit it: the long way
+    decides, so the answer does not depend on which ballots this process happens to keep."""
+    if not throttle.vouched(code, request.POST.get("voucher", "")):
+        return None
+    ballot = services.kept_form(code, request.POST.get("ballot", ""))
+    if ballot is None:
+        return None
+    connection.health_check_done = True  # as _check_code
+    try:
+        return ballot, services.choices_from_post(ballot, sent, strict=True)
+    except BallotRefused:
+        return None
+
+
 @login_not_required
 @never_cache
 @sensitive_post_parameters()  # codes and choices stay out of any error report
@@ -154,18 +171,13 @@ def ballot_cast(request: HttpRequest) -> HttpResponse:
     """Step 4: record. Then redirect, so a reload cannot resubmit."""
     code = request.POST.get("code", "")
     try:
-        # The ballot this process keeps for the page's session, when the code comes back with
-        # its voucher: then the cast is one statement, its gate the only read of the code.
-        ballot = (
-            services.kept_form(code, request.POST.get("ballot", ""))
-            if throttle.vouched(code, request.POST.get("voucher", ""))
-            else None
-        )
-        if ballot is None:
-            ballot = _check_code(request, code)
+        sent = dict(request.POST.lists())
+        kept = _kept(request, code, sent)
+        if kept is not None:
+            ballot, choices = kept
         else:
-            connection.health_check_done = True  # as _check_code
-        choices = services.choices_from_post(ballot, dict(request.POST.lists()), strict=True)
+            ballot = _check_code(request, code)
+            choices = services.choices_from_post(ballot, sent, strict=True)
         services.ballot_cast(raw=code, choices=choices, form=ballot)
     except BallotRefused as refused:
         return _refused(request, refused)

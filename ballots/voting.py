@@ -13,6 +13,7 @@ how many people are on the ballot. Nothing kept here names a voter or a code.
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 from collections import OrderedDict
@@ -73,6 +74,8 @@ class FrozenBallot:
 
 
 _kept: OrderedDict[tuple[str, int], FrozenBallot] = OrderedDict()
+# FrozenBallot.ref as a page sends it back: ASCII only, so int() never refuses what matched.
+_REF = re.compile(r"([A-Za-z0-9_-]{1,32})\.([0-9]{1,9})")
 _lock = threading.Lock()
 
 
@@ -150,19 +153,23 @@ def ballot_open(raw: str, *, locked: tuple[str, list] | None = None) -> BallotFo
     and before it: a locked device's request reads no code, and is refused "throttled".
     """
     code = codes.normalize(raw)
-    if code is None:
+    if code is None and locked is None:
         raise BallotRefused("format")
-    digest = codes.code_hash(code)
+    # A malformed code is still tested against the lock (a locked device is answered from this
+    # read, writing nothing), with a key no code has.
+    digest = codes.code_hash(code) if code is not None else ""
     condition, condition_params = locked or ("0 = 1", [])
     # Every voter request runs this read, and the ORM's building of it cost more than the
     # database's answer (issue 15): it is written out, with the tables' names from the models.
-    # One row always: the lock test, then the code's columns (NULL for an unknown code).
+    # One row always: the lock test, then the code's columns (NULL for an unknown code). The key
+    # the code is looked up by is NULL when locked, so a locked device's request finds no code
+    # row, right or wrong (its plan and timing do not depend on the code).
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT t.locked, c.state, c.epoch, c.session_id, s.public_id, s.status, "
             f"s.ready_count, o.name FROM (SELECT CASE WHEN {condition} THEN 1 ELSE 0 END "
             f"AS locked) t LEFT JOIN {_table(VoterCode)} c "
-            f"ON t.locked = 0 AND c.code_hash = %s "
+            f"ON c.code_hash = CASE WHEN t.locked = 0 THEN %s END "
             f"LEFT JOIN {_table(VotingSession)} s ON s.id = c.session_id "
             f"LEFT JOIN {_table(Organization)} o ON o.id = s.organization_id",
             [*condition_params, digest],
@@ -170,6 +177,8 @@ def ballot_open(raw: str, *, locked: tuple[str, list] | None = None) -> BallotFo
         locked_out, *row = cursor.fetchone()
     if locked_out:
         raise BallotRefused("throttled")
+    if code is None:
+        raise BallotRefused("format")
     state, epoch, session_id, public_id, status, ready_count, organization_name = row
     if state is None:
         raise BallotRefused("unknown")
@@ -198,9 +207,10 @@ def kept_form(raw: str, ref: str) -> BallotForm | None:
     alone decides (`_store` with `epoch`). None when not kept here or `code` is malformed: the
     caller reads the code (ballot_open)."""
     code = codes.normalize(raw)
-    public_id, _dot, ready_count = ref.rpartition(".")
-    if code is None or not ready_count.isdigit():
+    named = _REF.fullmatch(ref)
+    if code is None or named is None:
         return None
+    public_id, ready_count = named[1], named[2]
     with _lock:
         ballot = _kept.get((public_id, int(ready_count)))
     if ballot is None:

@@ -171,11 +171,35 @@ def test_a_cast_naming_another_sessions_ballot_is_refused_whole():
     assert VoterCode.objects.get(code_hash=codes.code_hash(mine[0])).state == "active"
 
 
-@pytest.mark.parametrize("ref", ["", "nonsense", "x.y", "0.1", "a" * 500 + ".1"])
+@pytest.mark.parametrize(
+    "ref",
+    # Digits int() refuses though str.isdigit() accepts them, or too many to convert (the
+    # attacker's 500s), full-width ones, and plain nonsense.
+    ["", "nonsense", "x.y", "0.1", "a" * 500 + ".1", "{id}.\u00b2", "{id}.\u2460", "{id}.１"]
+    + ["{id}." + "9" * 5000, "{id}.-1", "{id}.1.1", "{id}.1 "],
+)
 def test_a_cast_naming_no_kept_ballot_goes_the_long_way(ref):
     cast = build_cast()
     plain = open_session(cast.session, cast.secretariat)
+    ref = ref.replace("{id}", cast.session.public_id)
     sent = {**_hidden(_page(Client(), plain[0])), "ballot": ref, **full_choices(cast.session)}
     assert _cast(Client(), sent).status_code == 302
     assert Ballot.objects.count() == 1
     assert _cast(Client(), sent).context["reason"] == "used"
+
+
+def test_a_used_codes_voucher_does_not_tell_which_ballots_this_process_keeps():
+    """A used code's voucher stays valid and is never throttled: sent with another session's
+    ballot, the answer must not depend on whether this process keeps that ballot."""
+    cast = build_cast()
+    mine = open_session(cast.session, cast.secretariat)
+    theirs = open_session(cast.other_session, cast.other_secretariat)
+    sent = {**_hidden(_page(Client(), mine[0])), **full_choices(cast.session)}
+    assert _cast(Client(), sent).status_code == 302
+    probe = {**sent, "ballot": f"{cast.other_session.public_id}.{cast.other_session.ready_count}"}
+    voting.forget_frozen_ballots()
+    not_kept = _cast(Client(), probe)
+    _page(Client(), theirs[0])  # now kept
+    kept = _cast(Client(), probe)
+    assert (not_kept.status_code, not_kept.context["reason"]) == (409, "used")
+    assert (kept.status_code, kept.context["reason"]) == (409, "used")

@@ -179,6 +179,21 @@ def test_a_locked_device_is_answered_without_writing(client, cast, django_assert
         assert _guess(client) == 429
 
 
+@pytest.mark.parametrize("sent", ["NOT-A-CODE", "right", WRONG])
+def test_a_locked_device_is_answered_from_one_read_whatever_it_sends(client, cast, sent):
+    codes = open_session(cast.session, cast.secretariat)
+    for _ in range(settings.CODE_GUESS_DEVICE_LIMIT):
+        _guess(client)
+    before = list(GuessCount.objects.order_by("bucket").values_list("bucket", "count"))
+    with CaptureQueriesContext(connection) as queries:
+        response = post_form(
+            client, reverse("ballots:start"), {"code": codes[0] if sent == "right" else sent}
+        )
+    assert (response.status_code, response.context["reason"]) == (429, "throttled")
+    assert len(queries) == 1 and queries[0]["sql"].lstrip().upper().startswith("SELECT")
+    assert list(GuessCount.objects.order_by("bucket").values_list("bucket", "count")) == before
+
+
 def test_the_ballot_page_vouches_for_its_code_so_review_and_cast_count_nothing(client, cast):
     codes = open_session(cast.session, cast.secretariat)
     choices = full_choices(cast.session)
