@@ -21,8 +21,8 @@ control_socket_disable = True
 
 
 def post_worker_init(worker) -> None:
-    """Each worker, once forked, opens its own database connection and keeps the open sessions'
-    ballots (tinnhiem.warmup.warm_worker): its first voter is not slower than the next."""
+    """Each worker, once forked, keeps the open sessions' ballots, in a thread so as to answer
+    at once (tinnhiem.warmup.warm_worker): its first voter is not slower than the next."""
     from tinnhiem.warmup import warm_worker
 
     warm_worker()

@@ -49,12 +49,12 @@ def test_gunicorn_preloads_the_application_so_workers_fork_warm():
     assert callable(conf["post_worker_init"])  # each worker then warms its own connection
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the warm-up thread has its own connection
 def test_a_worker_keeps_the_ballot_of_every_open_session_at_start():
     cast = build_cast()
     plain = open_session(cast.session, cast.secretariat)
     voting.forget_frozen_ballots()
-    assert warm_worker() == 1
+    warm_worker().join(timeout=30)
     with CaptureQueriesContext(connection) as queries:
         response = post_form(Client(), reverse("ballots:start"), {"code": plain[0]})
     assert response.status_code == 200
@@ -65,14 +65,18 @@ def test_a_worker_keeps_the_ballot_of_every_open_session_at_start():
 
 
 @pytest.mark.django_db
-def test_a_draft_or_closed_session_is_not_read_at_start():
+def test_a_draft_session_is_not_read_at_start():
     build_cast()  # its sessions are drafts
-    assert warm_worker() == 0
+    assert voting.keep_open_ballots() == 0
 
 
-def test_a_worker_starts_when_the_database_does_not_answer(monkeypatch):
+def test_a_worker_starts_when_the_database_does_not_answer(monkeypatch, caplog):
     def refuse():
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(connection, "ensure_connection", refuse)
-    assert warm_worker() == 0
+    monkeypatch.setattr(voting, "keep_open_ballots", refuse)
+    monkeypatch.setattr("tinnhiem.warmup.keep_open_ballots", refuse)
+    thread = warm_worker()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert "without the open ballots kept" in caplog.text

@@ -8,17 +8,18 @@ compiled (with its tag libraries) in the cached template loader, and the form wi
 
 It touches no database: a connection opened in the master would be shared by every forked
 worker. It closes any connection anyway, in case a module imported here opened one. Each
-worker, once forked, opens its own and keeps the ballots of the open sessions (warm_worker).
+worker, once forked, keeps the ballots of the open sessions (warm_worker).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.db import DatabaseError, connection, connections
+from django.db import DatabaseError, connections
 from django.forms.renderers import get_default_renderer
 from django.template import engines
 from django.urls import URLResolver, get_resolver
@@ -55,15 +56,21 @@ def warm_up() -> list[str]:
     return compiled
 
 
-def warm_worker() -> int:
-    """In a worker just forked (gunicorn.conf.py post_worker_init): open its database connection
-    (kept, CONN_MAX_AGE) and keep the ballot of every open session (ballots/voting.py), so that
-    its first voter waits neither for a connection nor for a read of the people. How many ballots
-    are kept; a database that does not answer yet is no reason not to start (0)."""
+def warm_worker() -> threading.Thread:
+    """In a worker just forked (gunicorn.conf.py post_worker_init): keep the ballot of every
+    open session (ballots/voting.py), so that its first voter waits for no read of the people.
+    In a thread of its own, with its own connection (closed when done), so the worker answers
+    its first request at once; a voter arriving before it is done reads the ballot as before.
+    A database that does not answer yet is no reason not to start."""
+    thread = threading.Thread(target=_keep_open_ballots, name="warm-worker", daemon=True)
+    thread.start()
+    return thread
+
+
+def _keep_open_ballots() -> None:
     try:
-        connection.ensure_connection()
-        return keep_open_ballots()
+        keep_open_ballots()
     except DatabaseError:
-        logging.getLogger(__name__).warning("the worker starts without its database warmed up")
-        connections.close_all()
-        return 0
+        logging.getLogger(__name__).warning("the worker starts without the open ballots kept")
+    finally:
+        connections.close_all()  # this thread's own
