@@ -115,23 +115,36 @@ def counted_ballots(session: VotingSession):
     return Ballot.objects.filter(session=session)
 
 
-def _counts(session: VotingSession) -> dict[tuple[int, str], int]:
+def _counts(session: VotingSession, whole_invalid: int) -> dict[tuple[int, str], int]:
     if session.mode == Mode.PAPER_TALLY:
         rows = TallyCount.objects.filter(session=session).values_list(
             "candidate_id", "level", "count"
         )
-    else:
-        # The ballots joined once: `ballot__in=counted_ballots(session)` joined them twice, a
-        # third of the time of a 10,000-ballot tally on PostgreSQL (issue 15).
-        marks = Mark.objects.filter(ballot__session=session, ballot__whole_invalid=False)
-        if session.mode == Mode.PAPER_BALLOTS:
-            marks = marks.filter(ballot__entry__label="A")  # as counted_ballots
-        rows = (
-            marks.values("candidate_id", "level")
-            .annotate(n=Count("pk"))
-            .values_list("candidate_id", "level", "n")
-        )
-    return {(candidate_id, level): n for candidate_id, level, n in rows}
+        return {(candidate_id, level): n for candidate_id, level, n in rows}
+    if session.mode == Mode.ELECTRONIC:
+        # Every ballot of an electronic session counts, and a ballot's marks are for its own
+        # session's people (ballots/voting.py checks them against the session's ballot): so its
+        # marks are counted by person without joining the ballots, 45 % of a 10,000-ballot
+        # tally on PostgreSQL (issue 15), less those of whole-invalid ballots, if any.
+        people = list(Candidate.objects.filter(session=session).values_list("pk", flat=True))
+        counts = _by_person(Mark.objects.filter(candidate_id__in=people))
+        if whole_invalid:
+            void = _by_person(
+                Mark.objects.filter(ballot__session=session, ballot__whole_invalid=True)
+            )
+            counts = {key: n - void.get(key, 0) for key, n in counts.items()}
+        return counts
+    # The ballots joined once: `ballot__in=counted_ballots(session)` joined them twice (issue 15).
+    return _by_person(
+        Mark.objects.filter(
+            ballot__session=session, ballot__whole_invalid=False, ballot__entry__label="A"
+        )  # as counted_ballots: B only ever checks A
+    )
+
+
+def _by_person(marks) -> dict[tuple[int, str], int]:
+    rows = marks.values("candidate_id", "level").annotate(n=Count("pk"))
+    return {(row["candidate_id"], row["level"]): row["n"] for row in rows}
 
 
 def result_compute(session: VotingSession) -> SessionResult:
@@ -139,7 +152,7 @@ def result_compute(session: VotingSession) -> SessionResult:
     rules = session.rules
     summoned, present, issued, collected, whole_invalid = _figures(session)
     denominator = summoned if rules.over_summoned else collected
-    counts = _counts(session)
+    counts = _counts(session, whole_invalid)
     candidates = ballot_candidates(session)
     valid = collected - whole_invalid
     results = []
