@@ -118,7 +118,7 @@ def keep_open_ballots() -> int:
     opened = VotingSession.objects.filter(status=Status.OPEN).order_by("-pk")[:KEEP]
     found = list(opened.values_list("pk", "public_id", "ready_count"))
     for session_id, public_id, ready_count in reversed(found):
-        frozen_ballot(session_id, str(public_id), ready_count)
+        frozen_ballot(session_id, public_id, ready_count)
     return len(found)
 
 
@@ -136,8 +136,8 @@ class BallotForm:
     levels: list[tuple[str, str]]  # translated for this request
     digest: str
     organization_name: str  # read with the code: a body may be renamed at any time
-    # From kept_form: the ready_count the code must have been frozen at, checked by the gate
-    # (ballot_open read the code's and found them equal).
+    # From kept_form only: the freezing the page was of, which the cast's gate checks the code
+    # against (ballot_open leaves it None: it read the code's epoch and compared it itself).
     ready_count: int | None = None
 
     @property

@@ -89,3 +89,19 @@ def test_stand_ins_typed_into_a_title_a_body_name_or_a_code_stay_text():
     assert "Hội &lt;!--tinnhiem:voucher--&gt;</p>" in page
     assert 'name="code" value="&lt;!--tinnhiem:body--&gt;#' in page
     assert "<!--tinnhiem:" not in page
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_ballot_pages_language_switch_returns_to_the_code_form_not_the_staff_sign_in(
+    language,
+):
+    cast = build_cast()
+    plain = open_session(cast.session, cast.secretariat)
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for code in plain[:2]:  # the kept page too
+        page = post_form(client, reverse("ballots:start"), {"code": code}).content.decode()
+        assert 'name="next" type="hidden" value="/b/"' in page
+        assert 'name="next" type="hidden" value="/"' not in page
+    review = post_form(client, reverse("ballots:review"), {"code": plain[0]}).content.decode()
+    assert 'name="next" type="hidden" value="/b/"' in review
