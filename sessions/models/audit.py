@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..audit_keys import AuditKey
 from ..audit_labels import audit_label
@@ -79,6 +80,20 @@ class AuditEvent(models.Model):
         parts = [str(detail[key]) for key in ("name", "title") if detail.get(key)]
         if "count" in detail:
             parts.append(f"{detail['count']}")
+        # The figures the opening, the close and the desk's unlock record (ballots/services.py).
+        if detail.get("summoned") is not None and detail.get("present") is not None:
+            parts.append(_("%(present)s of %(summoned)s present") % detail)
+        if detail.get("issued") is not None and detail.get("cast") is not None:
+            parts.append(_("%(cast)s ballots cast, %(issued)s codes issued") % detail)
+        if detail.get("wrong_codes") is not None:
+            parts.append(
+                ngettext(
+                    "%(wrong_codes)s wrong code forgiven",
+                    "%(wrong_codes)s wrong codes forgiven",
+                    detail["wrong_codes"],
+                )
+                % detail
+            )
         if detail.get("voter_list_sha256"):
             parts.append(f"SHA-256 {detail['voter_list_sha256'][:16]}…")
         return " · ".join(parts)

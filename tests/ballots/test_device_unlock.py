@@ -141,3 +141,19 @@ def test_unlocking_while_the_device_keeps_guessing_lets_at_most_the_limit_throug
     device = throttle._bucket("device", token)
     counted = GuessCount.objects.filter(bucket=device).values_list("count", flat=True)
     assert sum(counted) == len(lookups)  # every guess after the unlock is counted again
+
+
+def test_the_audit_trail_shows_what_the_opening_and_an_unlock_recorded(client, cast):
+    open_session(cast.session, cast.secretariat)
+    number = _lock_out(client)
+    services.device_unlock(actor=cast.secretariat, session=cast.session, number=number)
+    opened = AuditEvent.objects.get(session=cast.session, action="voting_opened").detail
+    staff = Client()
+    staff.force_login(cast.secretariat)
+    page = staff.get(reverse("votesessions:audit", args=[cast.session.pk])).content.decode()
+    assert "đã bỏ qua 10 lần nhập sai mã" in page
+    assert f"có mặt {opened['present']}/{opened['summoned']}" in page
+    staff.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = staff.get(reverse("votesessions:audit", args=[cast.session.pk])).content.decode()
+    assert "10 wrong codes forgiven" in page
+    assert f"{opened['present']} of {opened['summoned']} present" in page
