@@ -210,9 +210,9 @@ def kept_form(raw: str, ref: str) -> BallotForm | None:
     named = _REF.fullmatch(ref)
     if code is None or named is None:
         return None
-    public_id, ready_count = named[1], named[2]
+    public_id, ready_count = named[1], int(named[2])
     with _lock:
-        ballot = _kept.get((public_id, int(ready_count)))
+        ballot = _kept.get((public_id, ready_count))
     if ballot is None:
         return None
     return BallotForm(
@@ -220,7 +220,7 @@ def kept_form(raw: str, ref: str) -> BallotForm | None:
         levels=ballot.translated_levels(),
         digest=codes.code_hash(code),
         organization_name="",  # a cast shows no page
-        ready_count=int(ready_count),
+        ready_count=ready_count,
     )
 
 

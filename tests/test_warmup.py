@@ -74,7 +74,6 @@ def test_a_worker_starts_when_the_database_does_not_answer(monkeypatch, caplog):
     def refuse():
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(voting, "keep_open_ballots", refuse)
     monkeypatch.setattr("tinnhiem.warmup.keep_open_ballots", refuse)
     thread = warm_worker()
     thread.join(timeout=30)

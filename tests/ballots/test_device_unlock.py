@@ -151,7 +151,7 @@ def test_the_audit_trail_shows_what_the_opening_and_an_unlock_recorded(client, c
     staff = Client()
     staff.force_login(cast.secretariat)
     page = staff.get(reverse("votesessions:audit", args=[cast.session.pk])).content.decode()
-    assert "đã bỏ qua 10 lần nhập sai mã" in page
+    assert "đã xóa 10 lần nhập sai mã" in page
     assert f"có mặt {opened['present']}/{opened['summoned']}" in page
     staff.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = staff.get(reverse("votesessions:audit", args=[cast.session.pk])).content.decode()
