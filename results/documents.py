@@ -19,6 +19,7 @@ from sessions.models import AuditEvent, VotingSession
 from sessions.regimes import band_name
 from sessions.selectors import AuditHead
 
+from . import minutes_table
 from .after_count import announcement_paper
 from .minutes_document import heading_lines, minutes_context, national_heading
 from .models import Certification
@@ -190,12 +191,6 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _render_pdf(template: str, context: dict[str, Any], language: str) -> bytes:
-    with translation.override(language):
-        html = render_to_string(template, context)
-    return HTML(string=html, base_url=settings.PDF_BASE_URL).write_pdf()
-
-
 def _document_context(result: SessionResult, **extra: Any) -> dict[str, Any]:
     session = result.session
     heading, motto = national_heading(session.organization)
@@ -242,7 +237,12 @@ def minutes_pdf(
             audit_head=None if draft else audit_head,
             certifier=certifier,
         )
-    return _render_pdf("pdf/minutes.html", context, language)
+        # The table's rows are drawn after layout (results/minutes_table.py, issue 15).
+        table = minutes_table.plan(context["rows"], len(context["levels"]))
+        context.update(table_rows=table.template_rows, drawn_heights=table.heights)
+        html = render_to_string("pdf/minutes.html", context)
+    document = HTML(string=html, base_url=settings.PDF_BASE_URL).render()
+    return document.write_pdf(finisher=table.finisher(document))
 
 
 def certified_audit_head(certification: Certification) -> AuditHead | None:

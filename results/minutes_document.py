@@ -148,6 +148,7 @@ def minutes_context(result: SessionResult) -> dict[str, Any]:
     over_issued = (
         result.issued is not None and result.present is not None and result.issued > result.present
     )
+    rows = minutes_rows(result)
     return {
         "number_line": document_number(session),
         "sitting": organization.kind == Kind.STATE,  # "Kỳ họp", else "Hội nghị"
@@ -160,7 +161,11 @@ def minutes_context(result: SessionResult) -> dict[str, Any]:
         "absent": absent,
         "over_issued": over_issued,
         "explanation": _explanation(session) if over_issued else "",
-        "rows": minutes_rows(result),
+        "rows": rows,
+        # Every row laid out by WeasyPrint, until `minutes_pdf` plans which it draws itself.
+        "table_rows": [(row, 0) for row in rows],
+        "drawn_heights": [],
+        "columns": len(session.levels()) + 5,
         "facts": [
             (line.candidate.official.full_name, given(line.candidate.position), line.band.fact)
             for line in result.banded

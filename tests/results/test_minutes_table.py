@@ -1,0 +1,131 @@
+"""The minutes' table drawn after layout (results/minutes_table.py): the same table, read back.
+
+Every PDF here is real WeasyPrint output with the rows drawn over it, read back with pypdf.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from people.models import Official
+from results import minutes_table
+from results.minutes_document import minutes_rows
+from results.minutes_table import MM, Face, face, plan, wrap
+from results.tally import result_compute
+from tests.results.test_minutes_document import draft_pdf, imported, pages, state_org, text_of
+
+STYLE = Path(__file__).resolve().parents[2] / "templates" / "pdf" / "_document_style.html"
+MINUTES = Path(__file__).resolve().parents[2] / "templates" / "pdf" / "minutes.html"
+
+
+def drawn_texts(pdf: bytes) -> list[list[tuple[str, float, float]]]:
+    """Per page, each text drawn in the table's own fonts, with its origin in points."""
+    out = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        found: list[tuple[str, float, float]] = []
+
+        def visit(text, cm, tm, font, _size, found=found):
+            if font is not None and "TNTBL" in str(font.get("/BaseFont")) and text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                found.append((text.strip(), x, y))
+
+        page.extract_text(visitor_text=visit)
+        out.append(found)
+    return out
+
+
+def test_the_drawn_table_keeps_the_measures_of_the_css_it_replaces():
+    """Size, leading, padding, rules, column widths and margins, as the stylesheet sets them for
+    the rows WeasyPrint still lays out and for the header it draws."""
+    css = STYLE.read_text()
+    assert "margin: 20mm 20mm 20mm 30mm" in css  # 210 − 30 − 20 = TABLE_WIDTH
+    assert minutes_table.TABLE_WIDTH == 210 - 30 - 20
+    assert "line-height: 1.35" in css and minutes_table.LEADING == 1.35 * minutes_table.SIZE
+    assert f"font-size: {minutes_table.SIZE}pt; table-layout: fixed" in css
+    assert "padding: 1.2mm 1mm" in css and minutes_table.PAD_Y == 1.2 * MM
+    assert "border: 0.3mm solid #000" in css and minutes_table.RULE == 0.3 * MM
+    for name, width in minutes_table.COLUMNS.items():
+        assert f"col.{name} {{ width: {width}mm; }}" in css
+    assert '<col class="count"><col class="count">' in MINUTES.read_text()
+
+
+def test_lines_break_at_spaces_and_a_word_wider_than_the_column_at_a_letter():
+    regular = face("regular")
+    assert wrap("  Phó Chủ tịch\tHội đồng  nhân dân tỉnh ", 29 * MM - 2 * MM, regular) == (
+        "Phó Chủ tịch",
+        "Hội đồng nhân",
+        "dân tỉnh",
+    )
+    long = "Trưởng" * 8
+    lines = wrap(long, 20 * MM, regular)
+    assert "".join(lines) == long and len(lines) > 1
+    assert all(regular.width(line) <= 20 * MM for line in lines)
+    assert wrap("", 20 * MM, regular) == ()
+
+
+def test_the_cut_covers_every_vietnamese_letter_and_nothing_outside_it():
+    regular: Face = face("regular")
+    letters = "ĂÂĐÊÔƠƯăâđêôơư" + "".join(chr(c) for c in range(0x1EA0, 0x1EFA))
+    assert regular.covers(letters) and face("bold").covers(letters)
+    assert not regular.covers("Иван") and not regular.covers("王") and not regular.covers("😀")
+
+
+def test_every_row_of_a_long_minutes_is_drawn_once_in_order_inside_the_margins(db):
+    session = imported(state_org(), people=60)
+    pdf = draft_pdf(session)
+    text = text_of(pdf)
+    for n in range(2, 61):
+        assert len(re.findall(rf" {n} Người Số {n} Phó Chủ tịch {n} 10 21,28% ", text)) == 1, n
+    assert re.search(r"1 Người Số 1 Phó Chủ tịch 1 19 40,43% 2 4,26% 25 53,19% 46 1\b", text)
+    per_page = drawn_texts(pdf)
+    assert sum(1 for page in per_page for t, _, _ in page if t.startswith("Người Số")) == 60
+    assert len(per_page) > 2 and all(per_page[1:-1])  # the table runs across pages
+    reader = PdfReader(io.BytesIO(pdf))
+    for page, texts in zip(reader.pages, per_page, strict=True):
+        top, right = float(page.mediabox.top), float(page.mediabox.right)
+        for text, x, y in texts:
+            assert 20 * MM < y < top - 20 * MM, (text, y)  # never in a margin
+            assert 30 * MM <= x < right - 20 * MM, (text, x)
+    # The count is bold over its percentage, set in the table's own bold face.
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert {"/TNTBLR+Tinnhiem-Serif", "/TNTBLB+Tinnhiem-Serif-Bold"} <= fonts
+
+
+def test_a_decomposed_vietnamese_name_is_drawn_in_its_composed_letters(db):
+    session = imported(state_org(), people=2)
+    name = unicodedata.normalize("NFD", "Nguyễn Thị Ánh Tuyết")
+    Official.objects.filter(full_name="Người Số 2").update(full_name=name)
+    rows = minutes_rows(result_compute(session))
+    table = plan(rows, 3)
+    assert all(drawn for _, drawn in table.rows)
+    assert "2 Nguyễn Thị Ánh Tuyết Phó Chủ tịch 2" in text_of(draft_pdf(session))
+
+
+def test_a_name_outside_the_cut_is_laid_out_by_weasyprint_in_the_same_table(db):
+    session = imported(state_org(), people=3)
+    Official.objects.filter(full_name="Người Số 2").update(full_name="Иван Петров")
+    table = plan(minutes_rows(result_compute(session)), 3)
+    assert [drawn is None for _, drawn in table.rows] == [False, True, False]
+    pdf = draft_pdf(session)
+    text = text_of(pdf)
+    assert "2 Иван Петров Phó Chủ tịch 2 10 21,28%" in text
+    assert "3 Người Số 3 Phó Chủ tịch 3 10 21,28%" in text
+    drawn = [t for page in drawn_texts(pdf) for t, _, _ in page]
+    assert "Người Số 3" in drawn and "Иван Петров" not in drawn
+
+
+def test_a_vote_of_confidence_draws_its_two_levels_and_reads_in_english(db):
+    session = imported(state_org(), people=2, procedure="confidence")
+    pdf = draft_pdf(session, language="en")
+    text = " ".join(pages(pdf))
+    assert re.search(r"2 Người Số 2 Phó Chủ tịch 2 30 63\.83% 10 21\.28% 40 7\b", text)
