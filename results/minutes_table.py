@@ -46,11 +46,12 @@ TABLE_WIDTH = 160  # mm: A4's 210 less the margins of 30 and 20
 COLUMNS = {"stt": 10.5, "name": 31, "position": 29, "count": 14.5}  # mm, the <col> widths
 
 # What the cut keeps: Basic Latin, Latin-1, Latin Extended-A and B (ơ, ư), the Vietnamese
-# letters of Latin Extended Additional, general punctuation (– … ‰) and the đồng sign.
+# letters of Latin Extended Additional, general punctuation (– ‘ ” …), ‰ and the đồng sign. Not
+# the soft hyphen, line separators and direction marks, which a layout engine must interpret.
 CUT = frozenset(
-    [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x1EA0, 0x1EFA), *range(0x2010, 0x2031)]
-    + [0x20AB]
-)
+    [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x1EA0, 0x1EFA), *range(0x2010, 0x2028)]
+    + [0x2030, 0x20AB]
+) - {0xAD}
 SPACES = re.compile(r"[ \t\n\r\f]+")  # what HTML collapses; a no-break space stays in its word
 
 

@@ -74,6 +74,8 @@ def test_the_cut_covers_every_vietnamese_letter_and_nothing_outside_it():
     letters = "ĂÂĐÊÔƠƯăâđêôơư" + "".join(chr(c) for c in range(0x1EA0, 0x1EFA))
     assert regular.covers(letters) and face("bold").covers(letters)
     assert not regular.covers("Иван") and not regular.covers("王") and not regular.covers("😀")
+    # What a layout engine interprets: a soft hyphen, a control, a line separator, a bidi mark.
+    assert not any(regular.covers(c) for c in "\u00ad\x00\x1f\u2028\u202e\u200b")
 
 
 def test_every_row_of_a_long_minutes_is_drawn_once_in_order_inside_the_margins(db):
