@@ -1,38 +1,36 @@
-"""The minutes' per-person table, drawn in PDF operators over rows that WeasyPrint lays out empty.
+"""The minutes' per-person table, drawn in PDF operators in rows that WeasyPrint lays out empty.
 
 WeasyPrint spends about 8 ms on each row of nine cells, however they are styled: the minutes of
 200 people took 2–4 s, nearly all of it in the table (issue 15). So each body row reaches
 WeasyPrint empty, as tall as its text will need (`plan`); WeasyPrint still paginates the rows,
 repeats the header on every page, places what follows the table and draws everything else. Then
-`stamps` reads where each row landed and draws its rules and its text there, in the bundled
-Liberation Serif (the files WeasyPrint sets the rest in, cut once per process to Latin and
-Vietnamese), and the finisher lays those operators over the pages.
+`stamps` reads where each row landed, and the finisher draws its rules and text there, in the
+bundled Liberation Serif (results/table_font.py), each row put into the page's content where its
+text belongs in reading order: after the text above it, before the text below it and the
+running heads, so that copying, searching and screen readers read the table in place.
 
 The layout mirrors `table.results` in templates/pdf/_document_style.html (size, leading, padding,
 rules, column widths; a test holds the two together): lines break at spaces, measured with the
 font's advance widths, a word wider than its column at the letter; each cell is centred
-vertically, numbers right-aligned, a level's count bold over its percentage. A row with a
-character outside the cut (an emoji, a combining mark with no precomposed letter) is laid out by
-WeasyPrint as before, in the same table, so nothing ever prints as an empty box.
+vertically, numbers right-aligned, a level's count bold over its percentage. WeasyPrint lays out
+as before, in the same table, a row holding a character outside the font's cut (an emoji,
+another script, a soft hyphen), so nothing prints as an empty box, and a row too tall for a
+page, which only WeasyPrint can split across pages.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pydyf
-from django.conf import settings
 from django.utils.formats import localize
-from fontTools import subset
-from fontTools.ttLib import TTFont
 from weasyprint.formatting_structure import boxes
 
 from .minutes_document import MinutesRow
+from .table_font import FILES, Face, face, font_object
 from .templatetags.results_tags import pct
 
 MM = 72 / 25.4  # PDF points per millimetre
@@ -45,82 +43,10 @@ RULE = 0.3 * MM
 TABLE_WIDTH = 160  # mm: A4's 210 less the margins of 30 and 20
 COLUMNS = {"stt": 10.5, "name": 31, "position": 29, "count": 14.5}  # mm, the <col> widths
 
-# What the cut keeps: Basic Latin, Latin-1, Latin Extended-A and B (ơ, ư), the Vietnamese
-# letters of Latin Extended Additional, general punctuation (– ‘ ” …), ‰ and the đồng sign. Not
-# the soft hyphen, line separators and direction marks, which a layout engine must interpret.
-CUT = frozenset(
-    [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x1EA0, 0x1EFA), *range(0x2010, 0x2028)]
-    + [0x2030, 0x20AB]
-) - {0xAD}
+# The tallest row drawn: with the header it fits a page (257 mm between the margins); a taller
+# one, which WeasyPrint alone can split, is left to it.
+MAX_HEIGHT = 180 * MM
 SPACES = re.compile(r"[ \t\n\r\f]+")  # what HTML collapses; a no-break space stays in its word
-
-
-@dataclass(frozen=True)
-class Face:
-    """One style of the bundled serif: its metrics, and its program cut to `CUT`."""
-
-    resource: str  # the font's name in the pages' resources
-    base_font: str  # as pdffonts lists it; WeasyPrint names its own cut of the same file alike
-    gids: dict[str, int]
-    advances: dict[str, float]  # per 1,000 units of the em
-    ascent: float
-    descent: float  # negative
-    cap_height: float
-    bbox: tuple[float, float, float, float]
-    program: bytes
-
-    def covers(self, text: str) -> bool:
-        return all(c in self.gids for c in text)
-
-    def width(self, text: str, size: float = SIZE) -> float:
-        return sum(self.advances[c] for c in text) * size / 1000
-
-    def encode(self, text: str) -> str:
-        return "".join(f"{self.gids[c]:04x}" for c in text)
-
-
-FILES = {"regular": "LiberationSerif-Regular.ttf", "bold": "LiberationSerif-Bold.ttf"}
-NAMES = {
-    "regular": ("TNTableR", "TNTBLR+Tinnhiem-Serif"),
-    "bold": ("TNTableB", "TNTBLB+Tinnhiem-Serif-Bold"),
-}
-
-
-@lru_cache(maxsize=2)
-def face(style: str) -> Face:
-    """The style's face, read and cut once per process (about 0.2 s; workers warm it up)."""
-    font = TTFont(settings.BASE_DIR / "static" / "fonts" / FILES[style])
-    scale = 1000 / font["head"].unitsPerEm
-    names = {chr(cp): name for cp, name in font.getBestCmap().items() if cp in CUT}
-    head, hhea = font["head"], font["hhea"]
-    metrics = {
-        "gids": {c: font.getGlyphID(name) for c, name in names.items()},
-        "advances": {c: font["hmtx"][name][0] * scale for c, name in names.items()},
-        "ascent": hhea.ascent * scale,
-        "descent": hhea.descent * scale,
-        "cap_height": font["OS/2"].sCapHeight * scale,
-        "bbox": tuple(v * scale for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
-    }
-    options = subset.Options()
-    options.retain_gids = True  # the glyph ids stay the file's: the text is drawn with them
-    options.notdef_outline = True
-    options.hinting = False
-    options.layout_features = []
-    options.drop_tables += ["FFTM", "GPOS", "GSUB", "kern", "DSIG"]
-    cutter = subset.Subsetter(options)
-    cutter.populate(unicodes=sorted(CUT))
-    cutter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    resource, base_font = NAMES[style]
-    return Face(resource=resource, base_font=base_font, program=out.getvalue(), **metrics)
-
-
-def warm() -> None:
-    """Cut both faces now, not in a voter's or a secretariat's request."""
-    face("regular")
-    face("bold")
-
 
 # --- Planning: what each row says, and how many lines it takes ----------------------------------
 
@@ -191,7 +117,8 @@ def _texts(row: MinutesRow) -> list[tuple[str, ...]]:
 
 
 def plan_row(row: MinutesRow, widths_mm: list[float]) -> DrawnRow | None:
-    """The row as drawn, or None when a character is outside the cut (WeasyPrint lays it out)."""
+    """The row as drawn, or None (WeasyPrint lays it out): a character outside the cut, or too
+    tall for a page."""
     regular, bold = face("regular"), face("bold")
     texts = _texts(row)
     if not all(regular.covers(t) and bold.covers(t) for cell in texts for t in cell):
@@ -206,7 +133,8 @@ def plan_row(row: MinutesRow, widths_mm: list[float]) -> DrawnRow | None:
         Cell(texts[-2], "right"),
         Cell(texts[-1], "right"),
     ]
-    return DrawnRow(tuple(cells), max(1, *(len(c.lines) for c in cells)))
+    drawn = DrawnRow(tuple(cells), max(1, *(len(c.lines) for c in cells)))
+    return drawn if drawn.height <= MAX_HEIGHT else None
 
 
 @dataclass(frozen=True)
@@ -236,23 +164,33 @@ def plan(rows: list[MinutesRow], levels: int) -> TablePlan:
 # --- Drawing: where WeasyPrint put each empty row ------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PageStamp:
+    """The drawn rows of one page: where its table starts and each row's top (CSS px from the
+    page's top), with the row's operators in the page's default space."""
+
+    table_top: float
+    rows: list[tuple[float, bytes]]
+
+
 def _classes(box) -> list[str]:
     return (box.element.get("class") or "").split() if box.element is not None else []
 
 
-def stamps(document, drawn: list[DrawnRow | None]) -> dict[int, bytes]:
-    """Per page index, the operators drawing the rows laid out on it."""
+def stamps(document, drawn: list[DrawnRow | None]) -> dict[int, PageStamp]:
+    """Per page index, the rows laid out on it."""
     out = {}
     for number, page in enumerate(document.pages):
-        table, ops = None, []
+        table, rows = None, []
         for box in page._page_box.descendants():
             if isinstance(box, boxes.TableBox) and "results" in _classes(box):
                 table = box
             elif isinstance(box, boxes.TableRowBox) and "drawn" in _classes(box):
                 row = drawn[int(box.element.get("data-row"))]
-                ops.extend(_row_operators(row, table, box, page.height * PX))
-        if ops:
-            out[number] = "\n".join(ops).encode("ascii")
+                operators = "\n".join(_row_operators(row, table, box, page.height * PX))
+                rows.append((box.position_y, operators.encode("ascii")))
+        if rows:
+            out[number] = PageStamp(table.position_y, rows)
     return out
 
 
@@ -263,7 +201,7 @@ def _row_operators(row: DrawnRow, table, box, page_height: float) -> Iterable[st
     top = page_height - box.position_y * PX
     bottom = top - box.height * PX
     half = RULE / 2
-    yield f"{RULE:.3f} w {xs[0] - half:.3f} {top:.3f} m {xs[-1] + half:.3f} {top:.3f} l"
+    yield f"0 g 0 G {RULE:.3f} w {xs[0] - half:.3f} {top:.3f} m {xs[-1] + half:.3f} {top:.3f} l"
     yield f"{xs[0] - half:.3f} {bottom:.3f} m {xs[-1] + half:.3f} {bottom:.3f} l"
     yield " ".join(f"{x:.3f} {top:.3f} m {x:.3f} {bottom:.3f} l" for x in xs) + " S"
     regular, bold = face("regular"), face("bold")
@@ -284,32 +222,24 @@ def _row_operators(row: DrawnRow, table, box, page_height: float) -> Iterable[st
             )
 
 
-def _finisher(page_stamps: dict[int, bytes]) -> Callable:
-    """WeasyPrint's finisher: each page's operators after its own, in the default space."""
+def _finisher(page_stamps: dict[int, PageStamp]) -> Callable:
+    """WeasyPrint's finisher: each page's rows put into its content, in reading order."""
 
     def finish(_document, pdf: pydyf.PDF) -> None:
         if not page_stamps:
             return
         pages = [pdf.objects[int(number)] for number in pdf.pages["Kids"][::3]]
-        references = {style: _font(pdf, face(style)) for style in FILES}
-        save = pydyf.Stream([b"q"])
-        pdf.add_object(save)
-        done: set[int] = set()
-        for index, operators in page_stamps.items():
+        references = {style: font_object(pdf, face(style)) for style in FILES}
+        for index, stamp in page_stamps.items():
             page = pages[index]
             resources = pdf.objects[_number(page["Resources"])]
-            if "Font" not in resources:  # never seen: the header row is text
-                resources["Font"] = pydyf.Dictionary()
-            fonts = resources["Font"]
+            fonts = resources.setdefault("Font", pydyf.Dictionary())
             if not isinstance(fonts, pydyf.Dictionary):
                 fonts = pdf.objects[_number(fonts)]
-            if id(fonts) not in done:
-                for style, reference in references.items():
-                    fonts[face(style).resource] = reference
-                done.add(id(fonts))
-            stream = pydyf.Stream([b"Q", operators], compress=True)
-            pdf.add_object(stream)
-            page["Contents"] = pydyf.Array([save.reference, page["Contents"], stream.reference])
+            for style, reference in references.items():
+                fonts[face(style).resource] = reference
+            content = pdf.objects[_number(page["Contents"])]
+            content.stream[:] = splice(content.stream, stamp)
 
     return finish
 
@@ -319,79 +249,63 @@ def _number(reference) -> int:
     return int(bytes(reference).split()[0])
 
 
-def _font(pdf: pydyf.PDF, font: Face):
-    """A Type 0 font over the cut program, its glyphs addressed by their ids (Identity-H)."""
-    program = pydyf.Stream([font.program], {"Length1": len(font.program)}, compress=True)
-    pdf.add_object(program)
-    descriptor = pydyf.Dictionary(
-        {
-            "Type": "/FontDescriptor",
-            "FontName": "/" + font.base_font,
-            "Flags": 2 + 4,  # serif, symbolic (a custom character set)
-            "FontBBox": pydyf.Array([round(v) for v in font.bbox]),
-            "ItalicAngle": 0,
-            "Ascent": round(font.ascent),
-            "Descent": round(font.descent),
-            "CapHeight": round(font.cap_height),
-            "StemV": 80,
-            "FontFile2": program.reference,
-        }
-    )
-    pdf.add_object(descriptor)
-    by_gid = sorted((gid, c) for c, gid in font.gids.items())
-    widths = pydyf.Array()
-    for gid, c in by_gid:
-        widths.extend([gid, pydyf.Array([round(font.advances[c])])])
-    cid_font = pydyf.Dictionary(
-        {
-            "Type": "/Font",
-            "Subtype": "/CIDFontType2",
-            "BaseFont": "/" + font.base_font,
-            "CIDSystemInfo": pydyf.Dictionary(
-                {
-                    "Registry": pydyf.String("Adobe"),
-                    "Ordering": pydyf.String("Identity"),
-                    "Supplement": 0,
-                }
-            ),
-            "FontDescriptor": descriptor.reference,
-            "CIDToGIDMap": "/Identity",
-            "W": widths,
-        }
-    )
-    pdf.add_object(cid_font)
-    to_unicode = pydyf.Stream([_cmap(by_gid)], compress=True)
-    pdf.add_object(to_unicode)
-    type0 = pydyf.Dictionary(
-        {
-            "Type": "/Font",
-            "Subtype": "/Type0",
-            "BaseFont": "/" + font.base_font,
-            "Encoding": "/Identity-H",
-            "DescendantFonts": pydyf.Array([cid_font.reference]),
-            "ToUnicode": to_unicode.reference,
-        }
-    )
-    pdf.add_object(type0)
-    return type0.reference
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1, 0, 0, 1, 0, 0)
 
 
-def _cmap(by_gid: list[tuple[int, str]]) -> bytes:
-    """The ToUnicode map: what each glyph id says, so the text can be searched and copied."""
-    seen: dict[int, str] = {}
-    for gid, c in by_gid:
-        seen.setdefault(gid, c)
-    pairs = list(seen.items())
-    lines = [
-        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
-        "/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
-        "1 begincodespacerange <0000> <ffff> endcodespacerange",
-    ]
-    for start in range(0, len(pairs), 100):
-        chunk = pairs[start : start + 100]
-        lines.append(f"{len(chunk)} beginbfchar")
-        lines += [f"<{gid:04x}> <{c.encode('utf-16-be').hex()}>" for gid, c in chunk]
-        lines.append("endbfchar")
-    lines.append("endcmap CMapName currentdict /CMap defineresource pop end end")
-    return "\n".join(lines).encode("ascii")
+def _times(m: Matrix, n: Matrix) -> Matrix:
+    """m then n (PDF's row-vector convention: `m cm` with n current gives m × n)."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = n
+    return (
+        a * p + b * r,
+        a * q + b * s,
+        c * p + d * r,
+        c * q + d * s,
+        e * p + f * r + t,
+        e * q + f * s + u,
+    )
+
+
+def _inverse(m: Matrix) -> Matrix:
+    a, b, c, d, e, f = m
+    det = a * d - b * c
+    return (d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det)
+
+
+def splice(chunks: list, stamp: PageStamp) -> list:
+    """The page's operators with each row put before the first text set below its top, or
+    before the running heads (text above the table, set after it), or else at the end.
+
+    WeasyPrint writes a page's text in document order and its margin boxes last, each text
+    positioned by `a b c d e y Tm` in its CSS pixels from the page's top. A row goes in as
+    `q <the inverse of the current matrix> cm … Q`, between text objects (one open there is
+    ended and begun again), so that it draws in the default space and changes no state."""
+    out: list = []
+    pending = list(stamp.rows)
+    stack: list[Matrix] = []
+    ctm, in_text, started = IDENTITY, False, False
+
+    def put(operators: bytes) -> None:
+        inverse = " ".join(f"{round(v, 6) + 0.0:.6f}" for v in _inverse(ctm))
+        out.extend([b"ET"] * in_text + [b"q", f"{inverse} cm".encode(), operators, b"Q"])
+        out.extend([b"BT"] * in_text)
+
+    for chunk in chunks:
+        if pending and isinstance(chunk, bytes) and chunk.endswith(b" Tm"):
+            y = float(chunk.split()[5])
+            started = started or y >= stamp.table_top
+            while started and pending and (y > pending[0][0] or y < stamp.table_top):
+                put(pending.pop(0)[1])
+        out.append(chunk)
+        if chunk == b"q":
+            stack.append(ctm)
+        elif chunk == b"Q" and stack:
+            ctm = stack.pop()
+        elif chunk in (b"BT", b"ET"):
+            in_text = chunk == b"BT"
+        elif isinstance(chunk, bytes) and chunk.endswith(b" cm"):
+            ctm = _times(tuple(float(v) for v in chunk.split()[:6]), ctm)
+    for _top, operators in pending:
+        put(operators)
+    return out

@@ -5,7 +5,7 @@ that happens once in gunicorn's master, before it forks the workers, and every w
 with it all in memory: the URLconf and every view module it imports, the URL maps of each
 language, the translation catalogs, and every template (the project's and the apps', ~200)
 compiled (with its tag libraries) in the cached template loader, the form widgets' templates, and
-the minutes table's font cut (results/minutes_table.py).
+the minutes table's font cut (results/table_font.py).
 
 It touches no database: a connection opened in the master would be shared by every forked
 worker. It closes any connection anyway, in case a module imported here opened one. Each
@@ -27,7 +27,7 @@ from django.urls import URLResolver, get_resolver
 from django.utils import translation
 
 from ballots.voting import keep_open_ballots
-from results import minutes_table
+from results import table_font
 
 
 def _populate(resolver: URLResolver) -> None:
@@ -54,7 +54,7 @@ def warm_up() -> list[str]:
     widgets = Path(forms.__file__).parent / "templates"
     for path in sorted(widgets.rglob("*.html")):
         renderer.get_template(path.relative_to(widgets).as_posix())
-    minutes_table.warm()
+    table_font.warm()
     connections.close_all()
     return compiled
 

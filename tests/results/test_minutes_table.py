@@ -10,12 +10,13 @@ import re
 import unicodedata
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from people.models import Official
-from results import minutes_table
+from results import minutes_table, table_font
 from results.minutes_document import minutes_rows
-from results.minutes_table import MM, Face, face, plan, wrap
+from results.minutes_table import MM, Face, PageStamp, face, plan, splice, wrap
 from results.tally import result_compute
 from tests.results.test_minutes_document import draft_pdf, imported, pages, state_org, text_of
 
@@ -131,3 +132,76 @@ def test_a_vote_of_confidence_draws_its_two_levels_and_reads_in_english(db):
     pdf = draft_pdf(session, language="en")
     text = " ".join(pages(pdf))
     assert re.search(r"2 Người Số 2 Phó Chủ tịch 2 30 63\.83% 10 21\.28% 40 7\b", text)
+
+
+def test_the_rows_read_in_place_between_the_header_the_fallback_rows_and_the_conclusions(db):
+    """Each drawn row goes into the page's content where its text belongs: copying, searching
+    and screen readers meet the rows in order, before the conclusions and the running head."""
+    session = imported(state_org(), people=3)
+    Official.objects.filter(full_name="Người Số 2").update(full_name="Иван Петров")
+    page = text_of(draft_pdf(session))
+    order = [
+        "Không hợp lệ",
+        "1 Người Số 1",
+        "2 Иван Петров",
+        "3 Người Số 3",
+        "Kết luận:",
+        "Biên bản được lập",
+    ]
+    places = [page.index(text) for text in order]
+    assert places == sorted(places), page
+    # On the table's page the running head comes last, after the rows.
+    first = pages(draft_pdf(session))[0]
+    assert first.index("3 Người Số 3") < first.index("DỰ THẢO")
+
+
+def test_a_row_goes_in_between_text_objects_in_the_default_space():
+    """WeasyPrint's page: flipped, scaled to CSS pixels, one text object running on."""
+    chunks = [
+        b"1 0 0 -1 0 800 cm",
+        b"q",
+        b"0.75 0 0 0.75 0 0 cm",
+        b"BT",
+        b"1 0 0 -1 10 50 Tm",
+        b"[<01>] TJ",
+        b"1 0 0 -1 10 300 Tm",
+        b"[<02>] TJ",
+        b"1 0 0 -1 10 20 Tm",
+        b"[<03>] TJ",
+        b"ET",
+        b"Q",
+    ]
+    out = splice(chunks, PageStamp(table_top=40, rows=[(100, b"ROW 1"), (200, b"ROW 2")]))
+    first = out.index(b"ROW 1")
+    assert out[first - 3 : first] == [
+        b"ET",
+        b"q",
+        b"1.333333 0.000000 0.000000 -1.333333 0.000000 1066.666667 cm",
+    ]
+    assert out[first + 1 : first + 3] == [b"Q", b"BT"]
+    assert out.index(b"ROW 2") < out.index(b"1 0 0 -1 10 300 Tm")  # before the text below
+    assert out.index(b"1 0 0 -1 10 50 Tm") < first  # after the header above
+    # A running head (above the table, set after it) comes after every row.
+    rest = splice(chunks, PageStamp(table_top=40, rows=[(400, b"LAST")]))
+    assert rest.index(b"LAST") < rest.index(b"1 0 0 -1 10 20 Tm")
+    assert rest.index(b"LAST") > rest.index(b"1 0 0 -1 10 300 Tm")
+
+
+def test_a_row_too_tall_for_a_page_is_left_to_weasyprint_which_splits_it(db):
+    session = imported(state_org(), people=3)
+    long = "Ủy viên Ban Thường vụ " * 20
+    from sessions.models import Candidate
+
+    Candidate.objects.filter(position="Phó Chủ tịch 1").update(position=long)
+    table = plan(minutes_rows(result_compute(session)), 3)
+    assert [drawn is None for _, drawn in table.rows] == [True, False, False]
+    pdf = draft_pdf(session)
+    text = text_of(pdf)
+    assert re.search(r"19 40,43% 2 4,26% 25 53,19% 46 1\b", text)  # its figures, printed
+    assert "3 Người Số 3 Phó Chủ tịch 3" in text
+
+
+def test_the_cut_keeps_the_files_timestamp_so_every_process_prints_the_same_bytes():
+    for style, file in table_font.FILES.items():
+        original = TTFont(STYLE.parents[2] / "static" / "fonts" / file)["head"].modified
+        assert TTFont(io.BytesIO(face(style).program))["head"].modified == original
