@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from weasyprint import HTML
+from weasyprint.document import Document
 
 from ballots.models import Mark
 from sessions.collation import committee_order
@@ -237,12 +238,23 @@ def minutes_pdf(
             audit_head=None if draft else audit_head,
             certifier=certifier,
         )
-        # The table's rows are drawn after layout (results/minutes_table.py, issue 15).
-        table = minutes_table.plan(context["rows"], len(context["levels"]))
-        context.update(table_rows=table.template_rows, drawn_heights=table.heights)
-        html = render_to_string("pdf/minutes.html", context)
-    document = HTML(string=html, base_url=settings.PDF_BASE_URL).render()
+        document, table = minutes_layout(context)
     return document.write_pdf(finisher=table.finisher(document))
+
+
+def minutes_layout(context: dict[str, Any]) -> tuple[Document, minutes_table.TablePlan]:
+    """The minutes laid out by WeasyPrint, the table's rows planned and left empty: they are
+    drawn after layout (results/minutes_table.py, issue 15). In the active language."""
+    table = minutes_table.plan(context["rows"], context["levels"])
+    context.update(
+        table_rows=table.template_rows,
+        drawn_heights=table.heights,
+        ends_drawn=table.ends_drawn,
+        head_drawn=table.head.key if table.head else "",
+        column_range=range(context["columns"]),
+    )
+    html = render_to_string("pdf/minutes.html", context)
+    return HTML(string=html, base_url=settings.PDF_BASE_URL).render(), table
 
 
 def certified_audit_head(certification: Certification) -> AuditHead | None:

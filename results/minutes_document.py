@@ -163,7 +163,7 @@ def minutes_context(result: SessionResult) -> dict[str, Any]:
         "explanation": _explanation(session) if over_issued else "",
         "rows": rows,
         # Every row laid out by WeasyPrint, until `minutes_pdf` plans which it draws itself.
-        "table_rows": [(row, 0) for row in rows],
+        "table_rows": [(row, "") for row in rows],
         "drawn_heights": [],
         "columns": len(session.levels()) + 5,
         "facts": [

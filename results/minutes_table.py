@@ -14,8 +14,9 @@ rules, column widths; a test holds the two together): lines break at spaces, mea
 font's advance widths, a word wider than its column at the letter; each cell is centred
 vertically, numbers right-aligned, a level's count bold over its percentage. WeasyPrint lays out
 as before, in the same table, a row holding a character outside the font's cut (an emoji,
-another script, a soft hyphen), so nothing prints as an empty box, and a row too tall for a
-page, which only WeasyPrint can split across pages.
+another script, a soft hyphen), which then prints as WeasyPrint prints it, and a row too tall
+for a page, which only WeasyPrint can split across pages. The text is kerned as Pango kerns it
+(the font's GPOS `kern` pairs); ligatures are not formed.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 
 import pydyf
 from django.utils.formats import localize
+from django.utils.translation import gettext as _
 from weasyprint.formatting_structure import boxes
 
 from .minutes_document import MinutesRow
@@ -38,35 +40,61 @@ PX = 0.75  # PDF points per CSS pixel
 # As table.results and @page in _document_style.html (tests/results/test_minutes_table.py).
 SIZE = 11.5  # pt
 LEADING = 1.35 * SIZE  # body { line-height: 1.35 }
+UNIT_SIZE = 9.5  # pt, a level's "số phiếu (%)" under its name
 PAD_X, PAD_Y = 1.0 * MM, 1.2 * MM
 RULE = 0.3 * MM
-TABLE_WIDTH = 160  # mm: A4's 210 less the margins of 30 and 20
+# mm: A4's 210 less the page's margins (30, 20), the body's (8 px each side, the user agent
+# stylesheet's) and the outer rules' halves; a test checks it against WeasyPrint's layout.
+TABLE_WIDTH = 210 - 30 - 20 - 2 * 8 * 25.4 / 96 - 0.3
 COLUMNS = {"stt": 10.5, "name": 31, "position": 29, "count": 14.5}  # mm, the <col> widths
 
 # The tallest row drawn: with the header it fits a page (257 mm between the margins); a taller
 # one, which WeasyPrint alone can split, is left to it.
 MAX_HEIGHT = 180 * MM
 SPACES = re.compile(r"[ \t\n\r\f]+")  # what HTML collapses; a no-break space stays in its word
+# Where a word may break, as Unicode's line breaking (UAX #14) mostly has it: after a hyphen, a
+# dash or a slash followed by no digit ("Nguyễn-Trần-|Phạm", "Tài chính/|Kế toán", not "-5").
+BREAK_AFTER = re.compile(r"(?<=[\-‐–—/])(?=[^\d\-‐–—/])")
 
 # --- Planning: what each row says, and how many lines it takes ----------------------------------
 
 
 @dataclass(frozen=True)
+class Line:
+    text: str
+    bold: bool = False
+    size: float = SIZE
+
+    @property
+    def leading(self) -> float:
+        return 1.35 * self.size  # body { line-height: 1.35 }, a number: each size its own
+
+
+@dataclass(frozen=True)
 class Cell:
-    lines: tuple[str, ...]
+    lines: tuple[Line, ...]
     align: str  # "left", "center" or "right"
-    bold_first: bool = False  # a level's count, over its percentage
+
+    @property
+    def height(self) -> float:
+        return sum(line.leading for line in self.lines)
 
 
 @dataclass(frozen=True)
 class DrawnRow:
     cells: tuple[Cell, ...]
-    lines: int
+    rules: bool = True  # a body row's own; the header's cells keep WeasyPrint's borders
 
     @property
     def height(self) -> float:
-        """The row's height in points, rules included."""
-        return self.lines * LEADING + 2 * PAD_Y + RULE
+        """The row's height in points, rules included (one line at least)."""
+        return max(LEADING, *(cell.height for cell in self.cells)) + 2 * PAD_Y + RULE
+
+    @property
+    def key(self) -> str:
+        """The row's class in the template: its height in thousandths of a point ("h45678"), a
+        string so that no number formatting of the language touches it."""
+        return f"h{round(self.height * 1000)}"
 
 
 def column_widths(levels: int) -> list[float]:
@@ -78,25 +106,25 @@ def column_widths(levels: int) -> list[float]:
     ] * 2
 
 
-def wrap(text: str, width: float, font: Face) -> tuple[str, ...]:
-    """Greedy lines of at most `width` points; a word wider than a line breaks at a letter."""
+def wrap(text: str, width: float, font: Face, size: float = SIZE) -> tuple[str, ...]:
+    """Greedy lines of at most `width` points: broken at spaces, else after a hyphen, a dash or a
+    slash inside a word (not before a digit), else, for a piece wider than a line, at a letter."""
     lines: list[str] = []
     line = ""
     for word in SPACES.split(text.strip()):
-        if not word:
-            continue
-        candidate = f"{line} {word}" if line else word
-        if font.width(candidate) <= width:
-            line = candidate
-            continue
-        if line:
-            lines.append(line)
-        line = ""
-        for letter in word:
-            if line and font.width(line + letter) > width:
+        for n, piece in enumerate(p for p in BREAK_AFTER.split(word) if p):
+            joined = line + (" " if n == 0 and line else "") + piece
+            if font.width(joined, size) <= width:
+                line = joined
+                continue
+            if line:
                 lines.append(line)
-                line = ""
-            line += letter
+            line = ""
+            for letter in piece:
+                if line and font.width(line + letter, size) > width:
+                    lines.append(line)
+                    line = ""
+                line += letter
     if line:
         lines.append(line)
     return tuple(lines)
@@ -116,6 +144,10 @@ def _texts(row: MinutesRow) -> list[tuple[str, ...]]:
     ]
 
 
+def _lines(texts: tuple[str, ...], bold_first: bool = False) -> tuple[Line, ...]:
+    return tuple(Line(text, bold=bold_first and i == 0) for i, text in enumerate(texts))
+
+
 def plan_row(row: MinutesRow, widths_mm: list[float]) -> DrawnRow | None:
     """The row as drawn, or None (WeasyPrint lays it out): a character outside the cut, or too
     tall for a page."""
@@ -123,42 +155,72 @@ def plan_row(row: MinutesRow, widths_mm: list[float]) -> DrawnRow | None:
     texts = _texts(row)
     if not all(regular.covers(t) and bold.covers(t) for cell in texts for t in cell):
         return None
-    room = [w * MM - 2 * PAD_X - RULE for w in widths_mm]
+    room = _room(widths_mm)
     levels = len(row.line.levels)
     cells = [
-        Cell(texts[0], "center"),
-        Cell(wrap(texts[1][0], room[1], regular), "left"),
-        Cell(wrap(texts[2][0], room[2], regular), "left"),
-        *[Cell(texts[3 + i], "right", bold_first=True) for i in range(levels)],
-        Cell(texts[-2], "right"),
-        Cell(texts[-1], "right"),
+        Cell(_lines(texts[0]), "center"),
+        Cell(_lines(wrap(texts[1][0], room[1], regular)), "left"),
+        Cell(_lines(wrap(texts[2][0], room[2], regular)), "left"),
+        *[Cell(_lines(texts[3 + i], bold_first=True), "right") for i in range(levels)],
+        Cell(_lines(texts[-2]), "right"),
+        Cell(_lines(texts[-1]), "right"),
     ]
-    drawn = DrawnRow(tuple(cells), max(1, *(len(c.lines) for c in cells)))
+    drawn = DrawnRow(tuple(cells))
     return drawn if drawn.height <= MAX_HEIGHT else None
+
+
+def _room(widths_mm: list[float]) -> list[float]:
+    """Each column's width for text, in points: less the padding and the rules' halves."""
+    return [w * MM - 2 * PAD_X - RULE for w in widths_mm]
+
+
+def plan_head(levels: list[tuple[str, str]], widths_mm: list[float]) -> DrawnRow | None:
+    """The header row as drawn: each label bold and centred, a level's unit in UNIT_SIZE below
+    it; the words are templates/pdf/minutes.html's, translated alike. None: WeasyPrint's."""
+    labels = [_("No."), _("Full name"), _("Position(s)"), *[label for _v, label in levels]]
+    labels += [_("Valid for the person"), _("Invalid for the person")]
+    unit = _("ballots (%%)") % ()  # the template's msgid: {% translate %} escapes the %
+    units = ["", "", "", *[unit] * len(levels), "", ""]
+    regular, bold = face("regular"), face("bold")
+    if not all(bold.covers(t) for t in labels) or not all(regular.covers(t) for t in units):
+        return None
+    cells = []
+    for label, unit, room in zip(labels, units, _room(widths_mm), strict=True):
+        lines = [Line(t, bold=True) for t in wrap(label, room, bold)]
+        lines += [Line(t, size=UNIT_SIZE) for t in wrap(unit, room, regular, UNIT_SIZE)]
+        cells.append(Cell(tuple(lines), "center"))
+    return DrawnRow(tuple(cells), rules=False)
 
 
 @dataclass(frozen=True)
 class TablePlan:
+    head: DrawnRow | None
     rows: list[tuple[MinutesRow, DrawnRow | None]]
 
     @property
-    def template_rows(self) -> list[tuple[MinutesRow, int]]:
-        """(row, lines): the template leaves a row of `lines` lines empty, lays out a 0 itself."""
-        return [(row, drawn.lines if drawn else 0) for row, drawn in self.rows]
+    def template_rows(self) -> list[tuple[MinutesRow, str]]:
+        """(row, key): the template leaves a row of that height empty, lays out a "" itself."""
+        return [(row, drawn.key if drawn else "") for row, drawn in self.rows]
 
     @property
-    def heights(self) -> list[tuple[int, str]]:
-        """(lines, CSS height) for each height of row the table has."""
-        seen = sorted({drawn.lines: drawn.height for _, drawn in self.rows if drawn}.items())
-        return [(lines, f"{height:.3f}pt") for lines, height in seen]
+    def heights(self) -> list[tuple[str, str]]:
+        """(key, CSS height) for each height of drawn row the table has, the header's too."""
+        drawn = [d for _row, d in self.rows if d] + ([self.head] if self.head else [])
+        seen = sorted({row.key: row.height for row in drawn}.items())
+        return [(key, f"{height:.3f}pt") for key, height in seen]
+
+    @property
+    def ends_drawn(self) -> bool:
+        """The last row is drawn: the table's bottom rule, half below the row, needs room."""
+        return bool(self.rows) and self.rows[-1][1] is not None
 
     def finisher(self, document) -> Callable:
-        return _finisher(stamps(document, [drawn for _, drawn in self.rows]))
+        return _finisher(stamps(document, self.head, [drawn for _, drawn in self.rows]))
 
 
-def plan(rows: list[MinutesRow], levels: int) -> TablePlan:
-    widths = column_widths(levels)
-    return TablePlan([(row, plan_row(row, widths)) for row in rows])
+def plan(rows: list[MinutesRow], levels: list[tuple[str, str]]) -> TablePlan:
+    widths = column_widths(len(levels))
+    return TablePlan(plan_head(levels, widths), [(row, plan_row(row, widths)) for row in rows])
 
 
 # --- Drawing: where WeasyPrint put each empty row ------------------------------------------------
@@ -166,31 +228,33 @@ def plan(rows: list[MinutesRow], levels: int) -> TablePlan:
 
 @dataclass(frozen=True)
 class PageStamp:
-    """The drawn rows of one page: where its table starts and each row's top (CSS px from the
-    page's top), with the row's operators in the page's default space."""
+    """The drawn rows of one page: each row's top (CSS px from the page's top) and operators in
+    the page's default space, and the page's content area (outside it: the running heads)."""
 
-    table_top: float
     rows: list[tuple[float, bytes]]
+    content: tuple[float, float]
 
 
 def _classes(box) -> list[str]:
     return (box.element.get("class") or "").split() if box.element is not None else []
 
 
-def stamps(document, drawn: list[DrawnRow | None]) -> dict[int, PageStamp]:
-    """Per page index, the rows laid out on it."""
+def stamps(document, head: DrawnRow | None, drawn: list[DrawnRow | None]) -> dict[int, PageStamp]:
+    """Per page index, the rows laid out on it (the header, repeated, on each)."""
     out = {}
     for number, page in enumerate(document.pages):
         table, rows = None, []
         for box in page._page_box.descendants():
-            if isinstance(box, boxes.TableBox) and "results" in _classes(box):
+            classes = _classes(box)
+            if isinstance(box, boxes.TableBox) and "results" in classes:
                 table = box
-            elif isinstance(box, boxes.TableRowBox) and "drawn" in _classes(box):
-                row = drawn[int(box.element.get("data-row"))]
+            elif isinstance(box, boxes.TableRowBox) and "drawn" in classes:
+                row = head if "head" in classes else drawn[int(box.element.get("data-row"))]
                 operators = "\n".join(_row_operators(row, table, box, page.height * PX))
                 rows.append((box.position_y, operators.encode("ascii")))
         if rows:
-            out[number] = PageStamp(table.position_y, rows)
+            top = page._page_box.content_box_y()
+            out[number] = PageStamp(rows, (top, top + page._page_box.height))
     return out
 
 
@@ -201,25 +265,28 @@ def _row_operators(row: DrawnRow, table, box, page_height: float) -> Iterable[st
     top = page_height - box.position_y * PX
     bottom = top - box.height * PX
     half = RULE / 2
-    yield f"0 g 0 G {RULE:.3f} w {xs[0] - half:.3f} {top:.3f} m {xs[-1] + half:.3f} {top:.3f} l"
-    yield f"{xs[0] - half:.3f} {bottom:.3f} m {xs[-1] + half:.3f} {bottom:.3f} l"
-    yield " ".join(f"{x:.3f} {top:.3f} m {x:.3f} {bottom:.3f} l" for x in xs) + " S"
-    regular, bold = face("regular"), face("bold")
+    yield "0 g 0 G"
+    if row.rules:
+        yield f"{RULE:.3f} w {xs[0] - half:.3f} {top:.3f} m {xs[-1] + half:.3f} {top:.3f} l"
+        yield f"{xs[0] - half:.3f} {bottom:.3f} m {xs[-1] + half:.3f} {bottom:.3f} l"
+        yield " ".join(f"{x:.3f} {top:.3f} m {x:.3f} {bottom:.3f} l" for x in xs) + " S"
     content = box.height * PX - 2 * PAD_Y - RULE
-    # Where Pango puts a baseline in a line box: half the leading, then the ascent.
-    first = (LEADING - (regular.ascent - regular.descent) * SIZE / 1000) / 2
-    first += regular.ascent * SIZE / 1000
     for cell, left, right in zip(row.cells, xs, xs[1:], strict=False):
         x0, x1 = left + half + PAD_X, right - half - PAD_X
-        y = top - half - PAD_Y - (content - len(cell.lines) * LEADING) / 2 - first
-        for i, text in enumerate(cell.lines):
-            font = bold if cell.bold_first and i == 0 else regular
-            width = font.width(text)
+        y = top - half - PAD_Y - (content - cell.height) / 2
+        for line in cell.lines:
+            font = face("bold" if line.bold else "regular")
+            # Where Pango puts a baseline in a line box: half the leading, then the ascent.
+            ascent = font.ascent * line.size / 1000
+            baseline = y - (line.leading - (font.ascent - font.descent) * line.size / 1000) / 2
+            baseline -= ascent
+            width = font.width(line.text, line.size)
             x = {"left": x0, "right": x1 - width, "center": (x0 + x1 - width) / 2}[cell.align]
             yield (
-                f"BT /{font.resource} {SIZE} Tf {x:.3f} {y - i * LEADING:.3f} Td "
-                f"<{font.encode(text)}> Tj ET"
+                f"BT /{font.resource} {line.size} Tf {x:.3f} {baseline:.3f} Td "
+                f"{font.shown(line.text)} TJ ET"
             )
+            y -= line.leading
 
 
 def _finisher(page_stamps: dict[int, PageStamp]) -> Callable:
@@ -274,8 +341,8 @@ def _inverse(m: Matrix) -> Matrix:
 
 
 def splice(chunks: list, stamp: PageStamp) -> list:
-    """The page's operators with each row put before the first text set below its top, or
-    before the running heads (text above the table, set after it), or else at the end.
+    """The page's operators with each row put before the first text set below its top or
+    outside the content area (the running heads, set last), or else at the end.
 
     WeasyPrint writes a page's text in document order and its margin boxes last, each text
     positioned by `a b c d e y Tm` in its CSS pixels from the page's top. A row goes in as
@@ -284,18 +351,18 @@ def splice(chunks: list, stamp: PageStamp) -> list:
     out: list = []
     pending = list(stamp.rows)
     stack: list[Matrix] = []
-    ctm, in_text, started = IDENTITY, False, False
+    ctm, in_text = IDENTITY, False
 
     def put(operators: bytes) -> None:
         inverse = " ".join(f"{round(v, 6) + 0.0:.6f}" for v in _inverse(ctm))
         out.extend([b"ET"] * in_text + [b"q", f"{inverse} cm".encode(), operators, b"Q"])
         out.extend([b"BT"] * in_text)
 
+    top, bottom = stamp.content
     for chunk in chunks:
         if pending and isinstance(chunk, bytes) and chunk.endswith(b" Tm"):
             y = float(chunk.split()[5])
-            started = started or y >= stamp.table_top
-            while started and pending and (y > pending[0][0] or y < stamp.table_top):
+            while pending and (y > pending[0][0] or not top <= y <= bottom):
                 put(pending.pop(0)[1])
         out.append(chunk)
         if chunk == b"q":

@@ -42,15 +42,28 @@ class Face:
     cap_height: float
     bbox: tuple[float, float, float, float]
     program: bytes
+    kerning: dict[tuple[str, str], float]  # the font's `kern` feature (GPOS pairs), as Pango
 
     def covers(self, text: str) -> bool:
         return all(c in self.gids for c in text)
 
     def width(self, text: str, size: float = SIZE) -> float:
-        return sum(self.advances[c] for c in text) * size / 1000
+        kerning = self.kerning
+        pairs = sum(kerning.get(pair, 0) for pair in zip(text, text[1:], strict=False))
+        return (sum(self.advances[c] for c in text) + pairs) * size / 1000
 
-    def encode(self, text: str) -> str:
-        return "".join(f"{self.gids[c]:04x}" for c in text)
+    def shown(self, text: str) -> str:
+        """The text as a TJ array: glyph ids, each kerned pair's adjustment between them."""
+        parts, run = [], []
+        for c, after in zip(text, [*text[1:], ""], strict=True):
+            run.append(f"{self.gids[c]:04x}")
+            kern = self.kerning.get((c, after), 0)
+            if kern:
+                parts.append(f"<{''.join(run)}> {-kern:g}")
+                run = []
+        if run:
+            parts.append(f"<{''.join(run)}>")
+        return f"[{' '.join(parts)}]"
 
 
 FILES = {"regular": "LiberationSerif-Regular.ttf", "bold": "LiberationSerif-Bold.ttf"}
@@ -74,6 +87,7 @@ def face(style: str) -> Face:
         "descent": hhea.descent * scale,
         "cap_height": font["OS/2"].sCapHeight * scale,
         "bbox": tuple(v * scale for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
+        "kerning": _kerning(font, names, scale),
     }
     options = subset.Options()
     options.retain_gids = True  # the glyph ids stay the file's: the text is drawn with them
@@ -88,6 +102,52 @@ def face(style: str) -> Face:
     font.save(out)
     resource, base_font = NAMES[style]
     return Face(resource=resource, base_font=base_font, program=out.getvalue(), **metrics)
+
+
+def _kerning(font: TTFont, names: dict[str, str], scale: float) -> dict[tuple[str, str], float]:
+    """The x-advance adjustments of the GPOS `kern` feature's pair lookups, between characters
+    of the cut (format 1: glyph pairs; format 2: class pairs), the first lookup's value kept."""
+    if "GPOS" not in font:
+        return {}
+    chars: dict[str, list[str]] = {}
+    for c, name in names.items():
+        chars.setdefault(name, []).append(c)
+    table = font["GPOS"].table
+    indices = sorted(
+        {
+            i
+            for r in table.FeatureList.FeatureRecord
+            if r.FeatureTag == "kern"
+            for i in r.Feature.LookupListIndex
+        }
+    )
+    out: dict[tuple[str, str], float] = {}
+
+    def add(first: str, second: str, value) -> None:
+        advance = getattr(value, "XAdvance", 0) or 0
+        for a in chars.get(first, ()):
+            for b in chars.get(second, ()):
+                if advance and (a, b) not in out:
+                    out[(a, b)] = advance * scale
+
+    for index in indices:
+        lookup = table.LookupList.Lookup[index]
+        for sub in lookup.SubTable:
+            sub = getattr(sub, "ExtSubTable", sub)  # an extension lookup's own subtable
+            if lookup.LookupType not in (2, 9) or getattr(sub, "LookupType", 2) != 2:
+                continue
+            firsts = sub.Coverage.glyphs
+            if sub.Format == 1:
+                for first, pairs in zip(firsts, sub.PairSet, strict=True):
+                    for record in pairs.PairValueRecord:
+                        add(first, record.SecondGlyph, record.Value1)
+            elif sub.Format == 2:
+                class1, class2 = sub.ClassDef1.classDefs, sub.ClassDef2.classDefs
+                for first in firsts:
+                    row = sub.Class1Record[class1.get(first, 0)].Class2Record
+                    for second in chars:
+                        add(first, second, row[class2.get(second, 0)].Value1)
+    return out
 
 
 def warm() -> None:

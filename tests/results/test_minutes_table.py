@@ -10,12 +10,15 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pytest
+from django.utils import translation
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
+from weasyprint.formatting_structure import boxes
 
 from people.models import Official
-from results import minutes_table, table_font
-from results.minutes_document import minutes_rows
+from results import documents, minutes_table, table_font
+from results.minutes_document import minutes_context, minutes_rows
 from results.minutes_table import MM, Face, PageStamp, face, plan, splice, wrap
 from results.tally import result_compute
 from tests.results.test_minutes_document import draft_pdf, imported, pages, state_org, text_of
@@ -46,7 +49,6 @@ def test_the_drawn_table_keeps_the_measures_of_the_css_it_replaces():
     the rows WeasyPrint still lays out and for the header it draws."""
     css = STYLE.read_text()
     assert "margin: 20mm 20mm 20mm 30mm" in css  # 210 − 30 − 20 = TABLE_WIDTH
-    assert minutes_table.TABLE_WIDTH == 210 - 30 - 20
     assert "line-height: 1.35" in css and minutes_table.LEADING == 1.35 * minutes_table.SIZE
     assert f"font-size: {minutes_table.SIZE}pt; table-layout: fixed" in css
     assert "padding: 1.2mm 1mm" in css and minutes_table.PAD_Y == 1.2 * MM
@@ -68,6 +70,26 @@ def test_lines_break_at_spaces_and_a_word_wider_than_the_column_at_a_letter():
     assert "".join(lines) == long and len(lines) > 1
     assert all(regular.width(line) <= 20 * MM for line in lines)
     assert wrap("", 20 * MM, regular) == ()
+    # Inside a word: after a hyphen, a dash or a slash, never before a digit.
+    assert wrap("Nguyễn-Trần-Phạm-Hoàng-Lê", 31 * MM - 2 * MM - minutes_table.RULE, regular) == (
+        "Nguyễn-Trần-",
+        "Phạm-Hoàng-Lê",
+    )
+    assert wrap("Tài chính/Kế toán", 20 * MM, regular) == ("Tài chính/", "Kế toán")
+    assert wrap("Khu-12345678", 12 * MM, regular)[0] != "Khu-"
+
+
+def test_the_text_is_kerned_as_the_fonts_kern_feature_says():
+    regular = face("regular")
+    assert regular.kerning[("V", "o")] < 0  # GPOS kern: "Vo" sits tighter than V and o
+    assert regular.width("Vo") < regular.width("V") + regular.width("o")
+    assert regular.width("Vo") == pytest.approx(
+        (regular.advances["V"] + regular.advances["o"] + regular.kerning[("V", "o")]) * 11.5 / 1000
+    )
+    # Drawn with the same adjustment between the two glyphs (TJ subtracts it).
+    gid_v, gid_o = regular.gids["V"], regular.gids["o"]
+    adjust = -regular.kerning[("V", "o")]
+    assert regular.shown("Vo") == f"[<{gid_v:04x}> {adjust:g} <{gid_o:04x}>]"
 
 
 def test_the_cut_covers_every_vietnamese_letter_and_nothing_outside_it():
@@ -109,7 +131,7 @@ def test_a_decomposed_vietnamese_name_is_drawn_in_its_composed_letters(db):
     name = unicodedata.normalize("NFD", "Nguyễn Thị Ánh Tuyết")
     Official.objects.filter(full_name="Người Số 2").update(full_name=name)
     rows = minutes_rows(result_compute(session))
-    table = plan(rows, 3)
+    table = plan(rows, session.levels())
     assert all(drawn for _, drawn in table.rows)
     assert "2 Nguyễn Thị Ánh Tuyết Phó Chủ tịch 2" in text_of(draft_pdf(session))
 
@@ -117,7 +139,7 @@ def test_a_decomposed_vietnamese_name_is_drawn_in_its_composed_letters(db):
 def test_a_name_outside_the_cut_is_laid_out_by_weasyprint_in_the_same_table(db):
     session = imported(state_org(), people=3)
     Official.objects.filter(full_name="Người Số 2").update(full_name="Иван Петров")
-    table = plan(minutes_rows(result_compute(session)), 3)
+    table = plan(minutes_rows(result_compute(session)), session.levels())
     assert [drawn is None for _, drawn in table.rows] == [False, True, False]
     pdf = draft_pdf(session)
     text = text_of(pdf)
@@ -171,7 +193,8 @@ def test_a_row_goes_in_between_text_objects_in_the_default_space():
         b"ET",
         b"Q",
     ]
-    out = splice(chunks, PageStamp(table_top=40, rows=[(100, b"ROW 1"), (200, b"ROW 2")]))
+    page = (30, 1000)  # the content area; the text at 20 is a running head
+    out = splice(chunks, PageStamp(rows=[(100, b"ROW 1"), (200, b"ROW 2")], content=page))
     first = out.index(b"ROW 1")
     assert out[first - 3 : first] == [
         b"ET",
@@ -182,7 +205,7 @@ def test_a_row_goes_in_between_text_objects_in_the_default_space():
     assert out.index(b"ROW 2") < out.index(b"1 0 0 -1 10 300 Tm")  # before the text below
     assert out.index(b"1 0 0 -1 10 50 Tm") < first  # after the header above
     # A running head (above the table, set after it) comes after every row.
-    rest = splice(chunks, PageStamp(table_top=40, rows=[(400, b"LAST")]))
+    rest = splice(chunks, PageStamp(rows=[(400, b"LAST")], content=page))
     assert rest.index(b"LAST") < rest.index(b"1 0 0 -1 10 20 Tm")
     assert rest.index(b"LAST") > rest.index(b"1 0 0 -1 10 300 Tm")
 
@@ -193,7 +216,7 @@ def test_a_row_too_tall_for_a_page_is_left_to_weasyprint_which_splits_it(db):
     from sessions.models import Candidate
 
     Candidate.objects.filter(position="Phó Chủ tịch 1").update(position=long)
-    table = plan(minutes_rows(result_compute(session)), 3)
+    table = plan(minutes_rows(result_compute(session)), session.levels())
     assert [drawn is None for _, drawn in table.rows] == [True, False, False]
     pdf = draft_pdf(session)
     text = text_of(pdf)
@@ -205,3 +228,20 @@ def test_the_cut_keeps_the_files_timestamp_so_every_process_prints_the_same_byte
     for style, file in table_font.FILES.items():
         original = TTFont(STYLE.parents[2] / "static" / "fonts" / file)["head"].modified
         assert TTFont(io.BytesIO(face(style).program))["head"].modified == original
+
+
+def test_the_planned_columns_are_the_columns_weasyprint_lays_out(db):
+    """Lines are broken before layout, at the widths planned: they must be the real ones."""
+    for procedure, levels in (("rating", 3), ("confidence", 2)):
+        session = imported(state_org(f"Hội đồng {procedure}"), people=1, procedure=procedure)
+        result = result_compute(session)
+        with translation.override("vi"):
+            context = documents._document_context(result, **minutes_context(result))
+            document, _table = documents.minutes_layout(context)
+        [table] = [
+            box
+            for box in document.pages[0]._page_box.descendants()
+            if isinstance(box, boxes.TableBox) and "results" in (box.element.get("class") or "")
+        ]
+        laid_out = [w * 25.4 / 96 for w in table.column_widths]
+        assert laid_out == pytest.approx(minutes_table.column_widths(levels), abs=0.01)
