@@ -114,17 +114,77 @@ def _full(size: int) -> int:
     return int("0".join(["1" * size] * size), 2)
 
 
+def _unmasked(symbol) -> list[int]:
+    """A mask-0 symbol's rows as integers, its format modules cleared (segno scores before
+    writing the format information)."""
+    rows = [bytearray(row) for row in symbol.matrix]
+    for i, j, _value in _reference(symbol.version, symbol.error)[1][0]:
+        rows[i][j] = 0
+    return [_bits(row) for row in rows]
+
+
+@lru_cache(maxsize=8)
+def _learned(prefix: str, length: int) -> tuple[int, str, list[int], list[list[list[int]]]] | None:
+    """For the links `prefix` + `length` ASCII characters (a session's slips differ only in the
+    code after "#"): a reference link's version, error level and mask-0 rows, and for each
+    character and bit the rows that flipping that bit flips. The data and error correction bits
+    are linear in the message's bits (ISO/IEC 18004, 7.5), so any such link's mask-0 symbol is the
+    reference's with the flips of the bits where they differ: one segno symbol per bit, once,
+    instead of one per slip. None where segno alone makes the symbol, or not in byte mode."""
+    reference = prefix + "0" * length
+    first = segno.make(reference, error="m", mask=0)
+    if first.is_micro or first.version >= 7 or first.mode != "byte":
+        return None
+    base = _unmasked(first)
+    message = reference.encode("ascii")
+    flips = []
+    for position in range(len(prefix), len(message)):
+        per_bit = []
+        for bit in range(7):
+            changed = bytearray(message)
+            changed[position] ^= 1 << bit
+            symbol = segno.make(
+                bytes(changed),
+                error=first.error,
+                version=first.version,
+                mode="byte",
+                mask=0,
+                boost_error=False,
+            )
+            per_bit.append([a ^ b for a, b in zip(_unmasked(symbol), base, strict=True)])
+        flips.append(per_bit)
+    return first.version, first.error, base, flips
+
+
+def _from_learned(text: str) -> tuple[int, str, list[int]] | None:
+    prefix, mark, code = text.rpartition("#")
+    if not mark or not code.isascii() or not (text.isascii() and text.isprintable()):
+        return None
+    learned = _learned(prefix + mark, len(code))
+    if learned is None:
+        return None
+    version, error, base, flips = learned
+    rows = list(base)
+    for per_bit, character in zip(flips, code, strict=True):
+        differs = ord(character) ^ ord("0")
+        for bit in range(7):
+            if differs >> bit & 1:
+                rows = [row ^ flip for row, flip in zip(rows, per_bit[bit], strict=True)]
+    return version, error, rows
+
+
 def qr_matrix(text: str) -> tuple[bytes, ...]:
     """The modules (1 = dark) of `segno.make(text, error="m")`, row by row, without border."""
-    first = segno.make(text, error="m", mask=0)
-    if first.is_micro or first.version >= 7:
-        return tuple(bytes(row) for row in segno.make(text, error="m").matrix)
-    flips, formats = _reference(first.version, first.error)
-    size = len(first.matrix)
-    unmasked = [bytearray(row) for row in first.matrix]
-    for i, j, _value in formats[0]:
-        unmasked[i][j] = 0  # segno scores before writing the format information
-    base = [_bits(row) for row in unmasked]
+    learned = _from_learned(text)
+    if learned is not None:
+        version, error, base = learned
+    else:
+        first = segno.make(text, error="m", mask=0)
+        if first.is_micro or first.version >= 7:
+            return tuple(bytes(row) for row in segno.make(text, error="m").matrix)
+        version, error, base = first.version, first.error, _unmasked(first)
+    flips, formats = _reference(version, error)
+    size = len(base)
     best, best_score = 0, None
     for mask in MASKS:
         score = _penalty([row ^ flip for row, flip in zip(base, flips[mask], strict=True)], size)
