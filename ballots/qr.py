@@ -9,6 +9,11 @@ once (the same four penalty rules and the same arithmetic as segno's `mask_score
 the winner's format information taken from segno's reference symbol. The result is module for
 module `segno.make(text, error="m").matrix` (tests/ballots/test_qr.py compares them); symbols of
 version 7 and up, which carry version information too, are left to segno.
+
+The mask-0 symbol itself comes from segno once per session address, not once per slip: a
+session's links differ only in the code after "#", and a symbol's data and error correction
+modules are linear in the message's bits, so `_learned` keeps a reference link's symbol and the
+modules each bit of the code flips (half the time of 500 slips' symbols went to segno).
 """
 
 from __future__ import annotations
