@@ -25,9 +25,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pydyf
+import pyphen
 from django.utils.formats import localize
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from weasyprint.formatting_structure import boxes
 
@@ -52,9 +55,16 @@ COLUMNS = {"stt": 10.5, "name": 31, "position": 29, "count": 14.5}  # mm, the <c
 # one, which WeasyPrint alone can split, is left to it.
 MAX_HEIGHT = 180 * MM
 SPACES = re.compile(r"[ \t\n\r\f]+")  # what HTML collapses; a no-break space stays in its word
-# Where a word may break, as Unicode's line breaking (UAX #14) mostly has it: after a hyphen, a
-# dash or a slash followed by no digit ("Nguyễn-Trần-|Phạm", "Tài chính/|Kế toán", not "-5").
-BREAK_AFTER = re.compile(r"(?<=[\-‐–—/])(?=[^\d\-‐–—/])")
+# Where a word may break, as Unicode's line breaking (UAX #14) has it: after a hyphen or a slash
+# not followed by a digit ("Nguyễn-Trần-|Phạm", "Tài chính/|Kế toán", not "-5", "3/5"), after an
+# en dash or U+2010 ("2020–|2025"), on both sides of an em dash ("Dân tộc|—Tôn giáo"); never
+# between two dashes.
+BREAK_AFTER = re.compile(
+    r"(?<=[\u2010\u2013])(?=[^\-\u2010-\u2014])"
+    r"|(?<=[\-/])(?=[^\d\-\u2010-\u2014/])"
+    r"|(?<=[^\-\u2010-\u2014])(?=\u2014)"
+    r"|(?<=\u2014)(?=[^\-\u2010-\u2014])"
+)
 
 # --- Planning: what each row says, and how many lines it takes ----------------------------------
 
@@ -106,28 +116,66 @@ def column_widths(levels: int) -> list[float]:
     ] * 2
 
 
-def wrap(text: str, width: float, font: Face, size: float = SIZE) -> tuple[str, ...]:
+def wrap(
+    text: str, width: float, font: Face, size: float = SIZE, language: str | None = None
+) -> tuple[str, ...]:
     """Greedy lines of at most `width` points: broken at spaces, else after a hyphen, a dash or a
-    slash inside a word (not before a digit), else, for a piece wider than a line, at a letter."""
+    slash inside a word (not before a digit); with a `language` (the header's `hyphens: auto`)
+    a word is hyphenated as WeasyPrint would (pyphen's patterns, two letters each side, "‐"),
+    and what still does not fit breaks at a letter."""
     lines: list[str] = []
     line = ""
     for word in SPACES.split(text.strip()):
         for n, piece in enumerate(p for p in BREAK_AFTER.split(word) if p):
-            joined = line + (" " if n == 0 and line else "") + piece
-            if font.width(joined, size) <= width:
-                line = joined
-                continue
-            if line:
-                lines.append(line)
-            line = ""
-            for letter in piece:
-                if line and font.width(line + letter, size) > width:
+            space = " " if n == 0 and line else ""
+            while piece:
+                if font.width(line + space + piece, size) <= width:
+                    line, piece = line + space + piece, ""
+                    continue
+                head, rest = _hyphenated(line + space, piece, width, font, size, language)
+                if head:
+                    lines.append(head)
+                    line, space, piece = "", "", rest
+                elif line:
                     lines.append(line)
-                    line = ""
-                line += letter
+                    line, space = "", ""
+                else:  # alone on a line and still too wide: at a letter
+                    cut = max(
+                        1,
+                        next(
+                            (
+                                i
+                                for i in range(len(piece), 0, -1)
+                                if font.width(piece[:i], size) <= width
+                            ),
+                            1,
+                        ),
+                    )
+                    lines.append(piece[:cut])
+                    piece = piece[cut:]
     if line:
         lines.append(line)
     return tuple(lines)
+
+
+@lru_cache(maxsize=4)
+def _dictionary(language: str) -> pyphen.Pyphen | None:
+    found = pyphen.language_fallback(language)
+    return pyphen.Pyphen(lang=found, left=2, right=2) if found else None
+
+
+def _hyphenated(
+    before: str, piece: str, width: float, font: Face, size: float, language: str | None
+) -> tuple[str, str]:
+    """The longest start of `piece` that fits after `before` with a hyphen, and the rest; or
+    ("", piece). WeasyPrint's `hyphenate-limit-chars: auto`: words of five letters or more."""
+    dictionary = _dictionary(language) if language and len(piece) >= 5 else None
+    if dictionary is None or not piece.isalpha():
+        return "", piece
+    for start, rest in dictionary.iterate(piece):
+        if font.width(before + start + "‐", size) <= width:
+            return before + start + "‐", rest
+    return "", piece
 
 
 def _texts(row: MinutesRow) -> list[tuple[str, ...]]:
@@ -182,11 +230,12 @@ def plan_head(levels: list[tuple[str, str]], widths_mm: list[float]) -> DrawnRow
     unit = _("ballots (%%)") % ()  # the template's msgid: {% translate %} escapes the %
     units = ["", "", "", *[unit] * len(levels), "", ""]
     regular, bold = face("regular"), face("bold")
-    if not all(bold.covers(t) for t in labels) or not all(regular.covers(t) for t in units):
+    language = get_language()  # th { hyphens: auto }, in the document's language
+    if not all(bold.covers(t + "‐") for t in labels) or not all(regular.covers(t) for t in units):
         return None
     cells = []
     for label, unit, room in zip(labels, units, _room(widths_mm), strict=True):
-        lines = [Line(t, bold=True) for t in wrap(label, room, bold)]
+        lines = [Line(t, bold=True) for t in wrap(label, room, bold, language=language)]
         lines += [Line(t, size=UNIT_SIZE) for t in wrap(unit, room, regular, UNIT_SIZE)]
         cells.append(Cell(tuple(lines), "center"))
     return DrawnRow(tuple(cells), rules=False)

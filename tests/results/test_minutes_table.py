@@ -77,6 +77,12 @@ def test_lines_break_at_spaces_and_a_word_wider_than_the_column_at_a_letter():
     )
     assert wrap("Tài chính/Kế toán", 20 * MM, regular) == ("Tài chính/", "Kế toán")
     assert wrap("Khu-12345678", 12 * MM, regular)[0] != "Khu-"
+    # After an en dash even before a digit; on both sides of an em dash (UAX #14).
+    narrow = regular.width("2020–") + 0.1
+    assert wrap("kỳ 2020–2025", narrow, regular) == ("kỳ", "2020–", "2025")
+    tight = regular.width("Dân tộc—") - 0.1
+    assert wrap("Dân tộc—Tôn giáo", tight, regular)[0] == "Dân tộc"
+    assert wrap("a——b", regular.width("a——") + 0.1, regular)[0] != "a—"  # never between dashes
 
 
 def test_the_text_is_kerned_as_the_fonts_kern_feature_says():
@@ -221,6 +227,11 @@ def test_a_row_too_tall_for_a_page_is_left_to_weasyprint_which_splits_it(db):
     pdf = draft_pdf(session)
     text = text_of(pdf)
     assert re.search(r"19 40,43% 2 4,26% 25 53,19% 46 1\b", text)  # its figures, printed
+    # WeasyPrint breaks the unbroken run too (overflow-wrap), over its column only, and so
+    # splits the row across pages instead of running it over the figures and off the page.
+    lines = [t for page in PdfReader(io.BytesIO(pdf)).pages for t in _texts_of(page)]
+    runs = [len(t) for t in lines if t and not t.strip("—")]  # the position's lines
+    assert sum(runs) == 290 and max(runs) <= 8, runs
     assert "3 Người Số 3 Phó Chủ tịch 3" in text
 
 
@@ -245,3 +256,19 @@ def test_the_planned_columns_are_the_columns_weasyprint_lays_out(db):
         ]
         laid_out = [w * 25.4 / 96 for w in table.column_widths]
         assert laid_out == pytest.approx(minutes_table.column_widths(levels), abs=0.01)
+
+
+def _texts_of(page) -> list[str]:
+    found: list[str] = []
+    page.extract_text(visitor_text=lambda text, *_: found.append(text.strip()))
+    return found
+
+
+def test_english_header_words_are_hyphenated_as_weasyprint_hyphenates_them():
+    """th { hyphens: auto }: pyphen's patterns, two letters each side, the hyphen "‐"."""
+    bold = face("bold")
+    level = 18.6556 * MM - 2 * MM - minutes_table.RULE
+    assert wrap("High confidence", level, bold, language="en") == ("High", "confid‐", "ence")
+    count = 14.5 * MM - 2 * MM - minutes_table.RULE
+    assert wrap("Invalid for the person", count, bold, language="en")[0] == "Inval‐"
+    assert wrap("Tín nhiệm cao", level, bold, language="vi") == ("Tín", "nhiệm", "cao")
