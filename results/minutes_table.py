@@ -1,17 +1,18 @@
 """The minutes' per-person table, drawn in PDF operators in rows that WeasyPrint lays out empty.
 
 WeasyPrint spends about 8 ms on each row of nine cells, however they are styled: the minutes of
-200 people took 2–4 s, nearly all of it in the table (issue 15). So each body row reaches
-WeasyPrint empty, as tall as its text will need (`plan`); WeasyPrint still paginates the rows,
-repeats the header on every page, places what follows the table and draws everything else. Then
+200 people took 2–4 s, nearly all of it in the table and its header repeated on every page
+(issue 15). So the header and each body row reach WeasyPrint empty, as tall as their text will
+need (`plan`); WeasyPrint still paginates the rows, repeats the header row, draws the header's
+borders, places what follows the table and draws everything else. Then
 `stamps` reads where each row landed, and the finisher draws its rules and text there, in the
 bundled Liberation Serif (results/table_font.py), each row put into the page's content where its
 text belongs in reading order: after the text above it, before the text below it and the
 running heads, so that copying, searching and screen readers read the table in place.
 
 The layout mirrors `table.results` in templates/pdf/_document_style.html (size, leading, padding,
-rules, column widths; a test holds the two together): lines break at spaces, measured with the
-font's advance widths, a word wider than its column at the letter; each cell is centred
+rules, column widths; tests hold them together): lines break as `wrap` says, measured with the
+font's advance widths and kern pairs; each cell is centred
 vertically, numbers right-aligned, a level's count bold over its percentage. WeasyPrint lays out
 as before, in the same table, a row holding a character outside the font's cut (an emoji,
 another script, a soft hyphen), which then prints as WeasyPrint prints it, and a row too tall
