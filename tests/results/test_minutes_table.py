@@ -19,7 +19,8 @@ from weasyprint.formatting_structure import boxes
 from people.models import Official
 from results import documents, minutes_table, table_font
 from results.minutes_document import minutes_context, minutes_rows
-from results.minutes_table import MM, Face, PageStamp, face, plan, splice, wrap
+from results.minutes_table import MM, Face, face, plan, wrap
+from results.page_content import PageStamp, splice
 from results.tally import result_compute
 from tests.results.test_minutes_document import draft_pdf, imported, pages, state_org, text_of
 
