@@ -37,13 +37,12 @@ from weasyprint.formatting_structure import boxes
 
 from .minutes_document import MinutesRow
 from .page_content import PageStamp, splice
-from .table_font import FILES, Face, face, font_object
+from .table_font import FILES, SIZE, Face, face, font_object
 from .templatetags.results_tags import pct
 
 MM = 72 / 25.4  # PDF points per millimetre
 PX = 0.75  # PDF points per CSS pixel
 # As table.results and @page in _document_style.html (tests/results/test_minutes_table.py).
-SIZE = 11.5  # pt
 LEADING = 1.35 * SIZE  # body { line-height: 1.35 }
 UNIT_SIZE = 9.5  # pt, a level's "số phiếu (%)" under its name
 PAD_X, PAD_Y = 1.0 * MM, 1.2 * MM

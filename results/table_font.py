@@ -18,7 +18,7 @@ from django.conf import settings
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-SIZE = 11.5  # pt, the table's (minutes_table.SIZE); the default of `Face.width`
+SIZE = 11.5  # pt: table.results' font-size in _document_style.html (a test checks it)
 
 # What the cut keeps: Basic Latin, Latin-1, Latin Extended-A and B (ơ, ư), the Vietnamese
 # letters of Latin Extended Additional, general punctuation (– ‘ ” …), ‰ and the đồng sign. Not

@@ -39,7 +39,7 @@ def test_the_symbol_is_module_for_module_segnos_whatever_mask_wins(base_url):
         assert len(masks) >= 6  # the comparison went through most of the eight masks
 
 
-def test_a_sessions_slips_share_one_learned_symbol_and_segno_makes_only_the_odd_ones():
+def test_a_sessions_slips_share_one_learned_symbol_and_segno_makes_only_the_odd_ones(monkeypatch):
     """The links of one session differ only after "#": their symbols come from one reference
     and its bit flips (ballots/qr.py `_learned`), checked above module for module against segno;
     a link too long for version 6, or not plain ASCII, is segno's own."""
@@ -49,11 +49,9 @@ def test_a_sessions_slips_share_one_learned_symbol_and_segno_makes_only_the_odd_
     assert qr._from_learned(link) is not None
     calls = []
     real = segno.make
-    try:
-        segno.make = lambda *a, **k: calls.append(a) or real(*a, **k)
-        qr.qr_matrix(f"http://192.168.1.10:8000/b/#{codes.display('ABCDEFGHJK23456')}")
-    finally:
-        segno.make = real
+    monkeypatch.setattr(segno, "make", lambda *a, **k: calls.append(a) or real(*a, **k))
+    qr.qr_matrix(f"http://192.168.1.10:8000/b/#{codes.display('ABCDEFGHJK23456')}")
+    monkeypatch.undo()
     assert calls == []  # learned once: no segno symbol for another slip of the session
     long = "https://tinnhiem.hoi-dong-nhan-dan-tinh-quang-nam.gov.vn:8443/mot/duong/dan/rat/dai/nua"
     assert qr._from_learned(f"{long}/b/#{codes.display('7KQ2M9XH4CTD8WZ')}") is None
