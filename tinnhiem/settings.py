@@ -277,6 +277,11 @@ LOGGING = {
     },
 }
 
+# WeasyPrint subsets fonts with HarfBuzz (Debian's libharfbuzz-subset0) or, without it, with
+# fontTools, which stamps each subset with the time it was saved: two renders a second apart
+# would differ by that stamp alone. A fixed stamp keeps a document byte for byte the same.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+
 # Voter codes are stored as HMAC-SHA256 under this key (default: derived from SECRET_KEY).
 VOTER_CODE_KEY = env_secret("VOTER_CODE_KEY", "") or ""
 # The audit chain is keyed (HMAC-SHA256) with a secret kept out of the database, so that whoever
