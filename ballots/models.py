@@ -294,6 +294,39 @@ class TallyCount(models.Model):
         return f"{self.candidate_id}: {self.level} × {self.count}"
 
 
+class ClosingCount(models.Model):
+    """How many ballots gave this person this level, counted once when electronic voting closed.
+
+    An electronic session's ballots cannot change after close, so their marks (500,000 for
+    10,000 ballots × 50 people) are counted in the close's own transaction, and the tally reads
+    these few rows instead of counting them again on every results page, minutes draft and
+    certification check (issue 15). Aggregates only, written after the last ballot: they say
+    nothing that the results do not. Certification counts the marks again and refuses if the
+    two differ (results/services.py).
+    """
+
+    pk = models.CompositePrimaryKey("session_id", "candidate_id", "level")
+    session = models.ForeignKey(
+        VotingSession, on_delete=models.CASCADE, related_name="closing_counts"
+    )
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("level"), max_length=7, choices=Mark.Level)
+    count = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("count at close")
+        verbose_name_plural = _("counts at close")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=["high", "medium", "low", "yes", "no", "invalid"]),
+                name="closing_count_level_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id}: {self.level} × {self.count}"
+
+
 class GuessCount(models.Model):
     """Code checks in one fixed time window for one throttle bucket (a device or an address).
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from sessions.models import Candidate, VotingSession
 from sessions.selectors import Quorum, quorum
 
-from .models import Ballot, CountSheet, Mark, PaperEntry, VoterCode
+from .models import Ballot, ClosingCount, CountSheet, Mark, PaperEntry, VoterCode
 
 State = VoterCode.State
 
@@ -35,6 +35,39 @@ def turnout(session: VotingSession) -> Turnout:
         if sheet is not None and sheet.summoned:
             figures = Quorum(present=sheet.present or 0, summoned=sheet.summoned)
     return Turnout(quorum=figures, **counts)
+
+
+def marks_count(session: VotingSession) -> dict[tuple[int, str], int]:
+    """An electronic session's marks counted by person and level, whole-invalid ballots left out.
+
+    Every ballot of an electronic session counts, and a ballot's marks are for its own session's
+    people (voting.py checks them against the session's ballot): so its marks are counted by
+    person without joining the ballots (45 % of a 10,000-ballot count on PostgreSQL, issue 15),
+    less those of whole-invalid ballots, if any.
+    """
+    people = list(Candidate.objects.filter(session=session).values_list("pk", flat=True))
+    counts = marks_by_person(Mark.objects.filter(candidate_id__in=people))
+    if Ballot.objects.filter(session=session, whole_invalid=True).exists():
+        void = marks_by_person(
+            Mark.objects.filter(ballot__session=session, ballot__whole_invalid=True)
+        )
+        counts = {key: n - void.get(key, 0) for key, n in counts.items()}
+    return counts
+
+
+def marks_by_person(marks) -> dict[tuple[int, str], int]:
+    """{(person, level): how many} of these marks."""
+    rows = marks.values("candidate_id", "level").annotate(n=Count("pk"))
+    return {(row["candidate_id"], row["level"]): row["n"] for row in rows}
+
+
+def closing_counts(session: VotingSession) -> dict[tuple[int, str], int] | None:
+    """The counts kept when voting closed (services.session_close); None if none were kept
+    (a session closed before they were, or one closed with no ballot)."""
+    rows = ClosingCount.objects.filter(session=session).values_list(
+        "candidate_id", "level", "count"
+    )
+    return {(candidate_id, level): n for candidate_id, level, n in rows} or None
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,9 @@ from sessions.services import audit_record, lock_session, refuse, session_transi
 from sessions.text import visible
 
 from . import codes, storage, throttle
-from .models import Ballot, CountSheet, VoterCode
+from .models import Ballot, ClosingCount, CountSheet, VoterCode
 from .refusals import BallotRefused
+from .selectors import marks_count
 from .voting import BallotForm as BallotForm  # re-exported: callers use services.*
 from .voting import ballot_cast as ballot_cast
 from .voting import ballot_open as ballot_open
@@ -286,10 +287,24 @@ def session_close(
         )
     )
     storage.rows_shuffle(locked)
+    if locked.mode == VotingSession.Mode.ELECTRONIC:
+        counts_keep(locked)
     session_transition(locked, Status.CLOSED, also=session)
     audit_record(session=locked, actor=actor, action="voting_closed", cast=cast, issued=issued)
     transaction.on_commit(partial(storage.storage_compact, before=storage.close_horizon()))
     return True
+
+
+def counts_keep(session: VotingSession) -> None:
+    """Count the closed session's marks once and keep the counts (models.ClosingCount).
+
+    In the close's transaction, with every code locked: no ballot can follow.
+    """
+    ClosingCount.objects.filter(session=session).delete()
+    ClosingCount.objects.bulk_create(
+        ClosingCount(session=session, candidate_id=candidate_id, level=level, count=n)
+        for (candidate_id, level), n in marks_count(session).items()
+    )
 
 
 # --- Casting: ballots/voting.py (the voter's path), named here for the callers of services. ---

@@ -161,6 +161,11 @@ def inprocess_section(result: dict) -> list[str]:
             f"| tally of {name} ballots × candidates | {figures['seconds'] * 1000:.0f} ms | "
             f"{figures.get('queries', '')} |"
         )
+        if "close_seconds" in figures:  # where the marks are counted, once
+            lines.append(
+                f"| closing the {name} session (shuffle, count, compact) | "
+                f"{figures['close_seconds']:.1f} s | |"
+            )
     for name, figures in (inprocess.get("pages") or {}).items():
         lines.append(f"| {name} | {figures['seconds'] * 1000:.0f} ms | {figures['queries']} |")
     for name, seconds in (inprocess.get("documents") or {}).items():

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ballots.models import CountSheet
-from ballots.selectors import reconciled
+from ballots.selectors import closing_counts, marks_count, reconciled
 from sessions.models import VotingSession
 from sessions.selectors import AuditHead, audit_head
 from sessions.services import audit_record, lock_session, refuse, session_transition
@@ -33,6 +33,10 @@ MSG_NO_TALLY = gettext_noop("Enter the tally sheet before certifying.")
 MSG_NOT_CERTIFIED = gettext_noop("Only certified results can be published.")
 MSG_NOT_PUBLISHED = gettext_noop("These results are not published.")
 MSG_CHANGED = gettext_noop("The session changed while the minutes were being prepared; try again.")
+MSG_RECOUNT = gettext_noop(
+    "The ballots stored no longer give the counts made when voting closed: the record has been "
+    "altered, and the results cannot be certified."
+)
 MSG_NO_PRESENT = gettext_noop(
     "The number of people present is not recorded: the counting committee enters it on the "
     "“%(page)s” page."
@@ -119,6 +123,10 @@ def result_certify(*, actor: AbstractBaseUser, session: VotingSession) -> Certif
     blockers = certification_blockers(session, result)
     if blockers:
         raise ValidationError(blockers[0], code="blocked")
+    kept = closing_counts(session)
+    # The tally reads the counts made at close; the certified figures must also be the ballots'.
+    if kept is not None and kept != marks_count(session):
+        raise refuse(MSG_RECOUNT, "recount")
     # The PDFs are rendered before the transaction (slow I/O outside the lock); the locked
     # re-check below throws them away if anything changed meanwhile (a committee link, a
     # figure or an explanation is audited, so it moves the head checked there too).

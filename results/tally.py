@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q
 
 from ballots.models import Ballot, CountSheet, Mark, TallyCount, VoterCode
+from ballots.selectors import closing_counts, marks_by_person, marks_count
 from sessions.models import Candidate, VotingSession
 from sessions.regimes import Band, quorum_met
 from sessions.selectors import ballot_candidates
@@ -115,36 +116,21 @@ def counted_ballots(session: VotingSession):
     return Ballot.objects.filter(session=session)
 
 
-def _counts(session: VotingSession, whole_invalid: int) -> dict[tuple[int, str], int]:
+def _counts(session: VotingSession) -> dict[tuple[int, str], int]:
     if session.mode == Mode.PAPER_TALLY:
         rows = TallyCount.objects.filter(session=session).values_list(
             "candidate_id", "level", "count"
         )
         return {(candidate_id, level): n for candidate_id, level, n in rows}
     if session.mode == Mode.ELECTRONIC:
-        # Every ballot of an electronic session counts, and a ballot's marks are for its own
-        # session's people (ballots/voting.py checks them against the session's ballot): so its
-        # marks are counted by person without joining the ballots, 45 % of a 10,000-ballot
-        # tally on PostgreSQL (issue 15), less those of whole-invalid ballots, if any.
-        people = list(Candidate.objects.filter(session=session).values_list("pk", flat=True))
-        counts = _by_person(Mark.objects.filter(candidate_id__in=people))
-        if whole_invalid:
-            void = _by_person(
-                Mark.objects.filter(ballot__session=session, ballot__whole_invalid=True)
-            )
-            counts = {key: n - void.get(key, 0) for key, n in counts.items()}
-        return counts
+        # Counted once at close; live only for a session closed before counts were kept.
+        return closing_counts(session) or marks_count(session)
     # The ballots joined once: `ballot__in=counted_ballots(session)` joined them twice (issue 15).
-    return _by_person(
+    return marks_by_person(
         Mark.objects.filter(
             ballot__session=session, ballot__whole_invalid=False, ballot__entry__label="A"
         )  # as counted_ballots: B only ever checks A
     )
-
-
-def _by_person(marks) -> dict[tuple[int, str], int]:
-    rows = marks.values("candidate_id", "level").annotate(n=Count("pk"))
-    return {(row["candidate_id"], row["level"]): row["n"] for row in rows}
 
 
 def result_compute(session: VotingSession) -> SessionResult:
@@ -152,7 +138,7 @@ def result_compute(session: VotingSession) -> SessionResult:
     rules = session.rules
     summoned, present, issued, collected, whole_invalid = _figures(session)
     denominator = summoned if rules.over_summoned else collected
-    counts = _counts(session, whole_invalid)
+    counts = _counts(session)
     candidates = ballot_candidates(session)
     valid = collected - whole_invalid
     results = []

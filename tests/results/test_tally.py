@@ -200,26 +200,6 @@ def test_the_tally_takes_a_constant_number_of_queries(cast, django_assert_max_nu
     assert Ballot.objects.filter(session=session).count() == 20
 
 
-def test_an_electronic_ballot_marked_whole_invalid_counts_for_nobody(cast):
-    """Electronic marks are counted by person without the ballots; a whole-invalid ballot (none
-    is cast so, but the count never assumes it) is taken off again."""
-    session = fill_session(
-        make_session(cast.org, cast.secretariat), cast.secretariat, candidates=3, voters=4
-    )
-    codes = open_session(session, cast.secretariat, codes=4, activate=4)
-    _cast_all(session, codes, [["high", "low", "medium"]] * 3 + [["low", "low", "low"]])
-    services.session_close(actor=cast.secretariat, session=session)
-    lows = Ballot.objects.filter(session=session, marks__level="low").exclude(marks__level="high")
-    Ballot.objects.filter(pk__in=lows.values("pk")).update(whole_invalid=True)
-    result = result_compute(session)
-    assert (result.collected, result.whole_invalid, result.valid) == (4, 1, 3)
-    first, second, third = result.candidates
-    assert [lr.count for lr in first.levels] == [3, 0, 0]
-    assert [lr.count for lr in second.levels] == [0, 0, 3]
-    assert [lr.count for lr in third.levels] == [0, 3, 0]
-    assert (first.invalid, second.invalid, third.invalid) == (0, 0, 0)
-
-
 def test_every_regime_is_data_with_a_fact_for_each_band():
     for regime in REGIMES.values():
         assert regime.denominator in {"collected", "summoned"}
