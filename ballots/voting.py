@@ -112,8 +112,9 @@ def frozen_ballot(session_id: int, public_id: str, ready_count: int) -> FrozenBa
 
 
 def keep_open_ballots() -> int:
-    """Read and keep the ballot of every open session (the most recent KEEP): a worker does at
-    start (tinnhiem/warmup.py warm_worker), so its first voter waits for no read of the people.
+    """Read and keep the ballot of every open session (the most recent KEEP): the app server's
+    master does before it forks its workers (tinnhiem/warmup.py keep_ballots), so that their
+    first voter waits for no read of the people.
     How many are kept."""
     opened = VotingSession.objects.filter(status=Status.OPEN).order_by("-pk")[:KEEP]
     found = list(opened.values_list("pk", "public_id", "ready_count"))

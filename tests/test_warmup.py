@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 from django.utils import translation
 
-from ballots import voting
+from ballots import voter_pages, voting
 from tests.factories import build_cast, open_session, post_form
-from tinnhiem.warmup import warm_up, warm_worker
+from tinnhiem.warmup import keep_ballots, warm_up
 
 VOTER_PAGES = ["ballots/start.html", "ballots/ballot.html", "ballots/review.html"]
 
@@ -43,18 +43,35 @@ def test_warm_up_builds_the_url_maps_of_every_language():
         assert resolver.reverse_dict.getlist("healthz")
 
 
+@pytest.mark.parametrize("behind_tls", [False, True])
+def test_warm_up_keeps_the_voter_start_page_of_every_language(settings, behind_tls):
+    """Through a real GET /b/ each (any query would fail the test), even where plain HTTP is
+    redirected to HTTPS, so that a worker's first voter is not the one who renders it."""
+    if behind_tls:
+        settings.SECURE_SSL_REDIRECT = True
+        settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        settings.ALLOWED_HOSTS = [".vote.example.org"]
+    voter_pages._kept.clear()
+    warm_up()
+    assert set(voter_pages._kept) == {code for code, _name in settings.LANGUAGES}
+    assert 'lang="en"' in voter_pages._kept["en"]
+    assert 'lang="vi"' in voter_pages._kept["vi"]
+    assert voter_pages.STAND_IN in voter_pages._kept["vi"]  # the token goes in per request
+
+
 def test_gunicorn_preloads_the_application_so_workers_fork_warm():
     conf = runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))
     assert conf["preload_app"] is True
-    assert callable(conf["post_worker_init"])  # each worker then warms its own connection
+    assert callable(conf["on_starting"])  # the master then keeps the open ballots
 
 
-@pytest.mark.django_db(transaction=True)  # the warm-up thread has its own connection
-def test_a_worker_keeps_the_ballot_of_every_open_session_at_start():
+@pytest.mark.django_db(transaction=True)  # keep_ballots closes the connection it used
+def test_the_master_keeps_the_ballot_of_every_open_session_before_forking():
     cast = build_cast()
     plain = open_session(cast.session, cast.secretariat)
     voting.forget_frozen_ballots()
-    warm_worker().join(timeout=30)
+    keep_ballots()
+    assert connection.connection is None  # closed again: no worker shares the master's
     with CaptureQueriesContext(connection) as queries:
         response = post_form(Client(), reverse("ballots:start"), {"code": plain[0]})
     assert response.status_code == 200
@@ -70,12 +87,10 @@ def test_a_draft_session_is_not_read_at_start():
     assert voting.keep_open_ballots() == 0
 
 
-def test_a_worker_starts_when_the_database_does_not_answer(monkeypatch, caplog):
+def test_the_server_starts_when_the_database_does_not_answer(monkeypatch, caplog):
     def refuse():
         raise OperationalError("connection refused")
 
     monkeypatch.setattr("tinnhiem.warmup.keep_open_ballots", refuse)
-    thread = warm_worker()
-    thread.join(timeout=30)
-    assert not thread.is_alive()
+    keep_ballots()
     assert "without the open ballots kept" in caplog.text

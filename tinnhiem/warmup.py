@@ -4,22 +4,26 @@ Called by tinnhiem/wsgi.py once the application exists. With `preload_app` (guni
 that happens once in gunicorn's master, before it forks the workers, and every worker starts
 with it all in memory: the URLconf and every view module it imports, the URL maps of each
 language, the translation catalogs, and every template (the project's and the apps', ~200)
-compiled (with its tag libraries) in the cached template loader, the form widgets' templates, and
-the minutes table's font cut (results/table_font.py).
+compiled (with its tag libraries) in the cached template loader, the form widgets' templates,
+the minutes table's font cut (results/table_font.py), and the voter's start page of each
+language, through one GET /b/ each (which also imports what only a request imports).
 
-It touches no database: a connection opened in the master would be shared by every forked
-worker. It closes any connection anyway, in case a module imported here opened one. Each
-worker, once forked, keeps the ballots of the open sessions (warm_worker).
+It touches no database: it may run before the database answers. It closes any connection
+anyway, in case a module imported here opened one (a connection left open in the master would
+be shared by every forked worker). Then the master keeps the ballots of the open sessions
+(keep_ballots), and closes its connection again before it forks.
 """
 
 from __future__ import annotations
 
+import io
 import logging
-import threading
+import sys
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import DatabaseError, connections
 from django.forms.renderers import get_default_renderer
 from django.template import engines
@@ -28,6 +32,7 @@ from django.utils import translation
 
 from ballots.voting import keep_open_ballots
 from results import table_font
+from tinnhiem.context_processors import VOTER_START
 
 
 def _populate(resolver: URLResolver) -> None:
@@ -55,25 +60,51 @@ def warm_up() -> list[str]:
     for path in sorted(widgets.rglob("*.html")):
         renderer.get_template(path.relative_to(widgets).as_posix())
     table_font.warm()
+    _start_pages()
     connections.close_all()
     return compiled
 
 
-def warm_worker() -> threading.Thread:
-    """In a worker just forked (gunicorn.conf.py post_worker_init): keep the ballot of every
-    open session (ballots/voting.py), so that its first voter waits for no read of the people.
-    In a thread of its own, with its own connection (closed when done), so the worker answers
-    its first request at once; a voter arriving before it is done reads the ballot as before.
-    A database that does not answer yet is no reason not to start."""
-    thread = threading.Thread(target=_keep_open_ballots, name="warm-worker", daemon=True)
-    thread.start()
-    return thread
+def _start_pages() -> None:
+    """GET /b/ once per language, through a handler of its own: what only a request loads (the
+    context processors, the session serializer, the message storage) is imported, and each
+    language's start page is rendered and kept (ballots/voter_pages.py), so a worker's first
+    voter gets it as fast as the next. The page reads nothing from the database."""
+    handler = WSGIHandler()
+    host = next(iter(settings.ALLOWED_HOSTS), "localhost").lstrip(".").replace("*", "localhost")
+    for code, _name in settings.LANGUAGES:
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": str(VOTER_START),
+            "SERVER_NAME": "localhost",
+            "SERVER_PORT": "443",
+            "HTTP_HOST": host,
+            "HTTP_COOKIE": f"{settings.LANGUAGE_COOKIE_NAME}={code}",  # the language switch's
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": "https",  # no redirect to HTTPS (SECURE_SSL_REDIRECT)
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+        }
+        if settings.SECURE_PROXY_SSL_HEADER:
+            header, value = settings.SECURE_PROXY_SSL_HEADER
+            environ[header] = value
+        response = handler(environ, lambda *_: None)  # Django's own response, closed unread
+        response.close()
+        if response.status_code != 200:
+            logging.getLogger(__name__).warning(
+                "the %s start page was not kept: %s", code, response.status_code
+            )
 
 
-def _keep_open_ballots() -> None:
+def keep_ballots() -> None:
+    """In gunicorn's master, before it forks (gunicorn.conf.py on_starting): keep the ballot of
+    every open session (ballots/voting.py), so that each worker starts with it. Its connection
+    is closed before any fork: no worker shares it. A database that does not answer yet is no
+    reason not to start: a voter's first ballot page then reads the people, as later ones do for
+    a session opened after the start."""
     try:
         keep_open_ballots()
     except DatabaseError:
-        logging.getLogger(__name__).warning("the worker starts without the open ballots kept")
+        logging.getLogger(__name__).warning("the workers start without the open ballots kept")
     finally:
-        connections.close_all()  # this thread's own
+        connections.close_all()
