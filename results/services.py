@@ -3,6 +3,8 @@ ballot set."""
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +23,8 @@ from .access import can_certify
 from .minutes_document import certifier_name
 from .models import Certification
 from .tally import SessionResult, result_compute
+
+logger = logging.getLogger(__name__)
 
 Status = VotingSession.Status
 Mode = VotingSession.Mode
@@ -126,6 +130,12 @@ def result_certify(*, actor: AbstractBaseUser, session: VotingSession) -> Certif
     kept = closing_counts(session)
     # The tally reads the counts made at close; the certified figures must also be the ballots'.
     if kept is not None and kept != marks_count(session):
+        logger.error(
+            "Refusing to certify session %s (%s): its marks no longer give the counts kept "
+            "when voting closed (docs/threat-model.md)",
+            session.pk,
+            session.public_id,
+        )
         raise refuse(MSG_RECOUNT, "recount")
     # The PDFs are rendered before the transaction (slow I/O outside the lock); the locked
     # re-check below throws them away if anything changed meanwhile (a committee link, a

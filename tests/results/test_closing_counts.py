@@ -92,7 +92,7 @@ def test_a_paper_session_keeps_no_counts_at_close(cast):
 
 
 @pytest.mark.parametrize("how", ["mark changed", "ballot added"])
-def test_ballots_altered_after_close_stop_the_certification(client, cast, how):
+def test_ballots_altered_after_close_stop_the_certification(client, cast, how, caplog):
     session = _counted(cast)
     shown = _counts(result_compute(session))
     person = session.candidates.order_by("order").first()
@@ -106,6 +106,7 @@ def test_ballots_altered_after_close_stop_the_certification(client, cast, how):
     with pytest.raises(ValidationError) as caught:
         result_services.result_certify(actor=cast.committee, session=session)
     assert caught.value.code == "recount"
+    assert f"Refusing to certify session {session.pk}" in caplog.text  # for the operator too
     if how == "mark changed":  # the tally still shows what was counted at close
         assert _counts(result_compute(session)) == shown
     client.force_login(cast.committee)
