@@ -20,6 +20,14 @@ preload_app = True
 control_socket_disable = True
 
 
+# A worker answering one request longer than this is killed. gunicorn's 30 s is too short for
+# closing a very large session: the close rewrites every ballot and mark in random order and
+# counts them (ballots/storage.py), ~25–50 s for 10,000 ballots × 50 people on 2 cores, and a
+# worker killed after the commit leaves the tables' compaction undone. Voter requests take
+# milliseconds; a slow client is nginx's to buffer (docs/deployment.md).
+timeout = 120
+
+
 def on_starting(server) -> None:
     """In the master, once the application is loaded and before it listens or forks: keep the
     ballot of every open session (tinnhiem.warmup.keep_ballots), with a connection closed again

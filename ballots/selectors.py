@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from sessions.models import Candidate, VotingSession
+from sessions.models import AuditEvent, Candidate, VotingSession
 from sessions.selectors import Quorum, quorum
 
 from .models import Ballot, ClosingCount, CountSheet, Mark, PaperEntry, VoterCode
@@ -59,6 +61,25 @@ def marks_by_person(marks) -> dict[tuple[int, str], int]:
     """{(person, level): how many} of these marks."""
     rows = marks.values("candidate_id", "level").annotate(n=Count("pk"))
     return {(row["candidate_id"], row["level"]): row["n"] for row in rows}
+
+
+def counts_digest(counts: dict[tuple[int, str], int]) -> str:
+    """SHA-256 of counts by person and level, in a canonical order: what the close writes into
+    its signed audit event, so that certification can tell the marks still give the same."""
+    rows = sorted([candidate_id, level, n] for (candidate_id, level), n in counts.items() if n)
+    return hashlib.sha256(json.dumps(rows, separators=(",", ":")).encode()).hexdigest()
+
+
+def closing_digest(session: VotingSession) -> str | None:
+    """The counts' digest recorded by the session's close (None: closed before it was)."""
+    detail = (
+        AuditEvent.objects.filter(session=session, action="voting_closed")
+        .order_by("-pk")
+        .values_list("detail", flat=True)
+        .first()
+    )
+    digest = (detail or {}).get("counts_sha256")
+    return digest if isinstance(digest, str) else None
 
 
 def closing_counts(session: VotingSession) -> dict[tuple[int, str], int] | None:

@@ -26,7 +26,7 @@ from sessions.text import visible
 from . import codes, storage, throttle
 from .models import Ballot, ClosingCount, CountSheet, VoterCode
 from .refusals import BallotRefused
-from .selectors import marks_count
+from .selectors import counts_digest, marks_count
 from .voting import BallotForm as BallotForm  # re-exported: callers use services.*
 from .voting import ballot_cast as ballot_cast
 from .voting import ballot_open as ballot_open
@@ -287,24 +287,31 @@ def session_close(
         )
     )
     storage.rows_shuffle(locked)
+    counted = {}
     if locked.mode == VotingSession.Mode.ELECTRONIC:
-        counts_keep(locked)
+        # The counts' digest goes into the signed close event: certification checks the marks
+        # against it even if the kept counts were deleted, or none were (no ballot at close).
+        counted = {"counts_sha256": counts_digest(counts_keep(locked))}
     session_transition(locked, Status.CLOSED, also=session)
-    audit_record(session=locked, actor=actor, action="voting_closed", cast=cast, issued=issued)
+    audit_record(
+        session=locked, actor=actor, action="voting_closed", cast=cast, issued=issued, **counted
+    )
     transaction.on_commit(partial(storage.storage_compact, before=storage.close_horizon()))
     return True
 
 
-def counts_keep(session: VotingSession) -> None:
+def counts_keep(session: VotingSession) -> dict[tuple[int, str], int]:
     """Count the closed session's marks once and keep the counts (models.ClosingCount).
 
-    In the close's transaction, with every code locked: no ballot can follow.
+    In the close's transaction, with every code locked: no ballot can follow. The counts.
     """
+    counts = marks_count(session)
     ClosingCount.objects.filter(session=session).delete()
     ClosingCount.objects.bulk_create(
         ClosingCount(session=session, candidate_id=candidate_id, level=level, count=n)
-        for (candidate_id, level), n in marks_count(session).items()
+        for (candidate_id, level), n in counts.items()
     )
+    return counts
 
 
 # --- Casting: ballots/voting.py (the voter's path), named here for the callers of services. ---

@@ -17,7 +17,7 @@ import threading
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -40,13 +40,14 @@ def _fill(html: str, values: dict[str, str]) -> HttpResponse:
     return HttpResponse(_STAND_INS.sub(lambda found: escape(values[found[1]]), html))
 
 
-_kept: dict[str, str] = {}
+_kept: dict[tuple[str, str], str] = {}
 _lock = threading.Lock()
 
 
 def start_page(request: HttpRequest) -> HttpResponse:
-    language = get_language() or ""
-    html = _kept.get(language)
+    # Per language, and per URL prefix (SCRIPT_NAME): every link on the page carries it.
+    key = (get_language() or "", get_script_prefix())
+    html = _kept.get(key)
     if html is None:
         html = render_to_string(
             "ballots/start.html",
@@ -59,7 +60,7 @@ def start_page(request: HttpRequest) -> HttpResponse:
             request=request,
         )
         with _lock:
-            _kept[language] = html
+            _kept[key] = html
     return _fill(html, {"csrf": get_token(request)})
 
 

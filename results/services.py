@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ballots.models import CountSheet
-from ballots.selectors import closing_counts, marks_count, reconciled
+from ballots.selectors import (
+    closing_counts,
+    closing_digest,
+    counts_digest,
+    marks_count,
+    reconciled,
+)
 from sessions.models import VotingSession
 from sessions.selectors import AuditHead, audit_head
 from sessions.services import audit_record, lock_session, refuse, session_transition
@@ -127,9 +133,7 @@ def result_certify(*, actor: AbstractBaseUser, session: VotingSession) -> Certif
     blockers = certification_blockers(session, result)
     if blockers:
         raise ValidationError(blockers[0], code="blocked")
-    kept = closing_counts(session)
-    # The tally reads the counts made at close; the certified figures must also be the ballots'.
-    if kept is not None and kept != marks_count(session):
+    if _altered_since_close(session):
         logger.error(
             "Refusing to certify session %s (%s): its marks no longer give the counts kept "
             "when voting closed (docs/threat-model.md)",
@@ -160,6 +164,19 @@ def result_certify(*, actor: AbstractBaseUser, session: VotingSession) -> Certif
         ballot_set=ballot_set,
         ballot_set_sha=ballot_set_sha,
         head=head,
+    )
+
+
+def _altered_since_close(session: VotingSession) -> bool:
+    """Whether the marks no longer give what the close counted: the counts it kept (which the
+    tally reads), or the digest it wrote into its signed audit event (which no one can rewrite
+    without the audit key, and which is there even when no ballot was cast)."""
+    kept, digest = closing_counts(session), closing_digest(session)
+    if kept is None and digest is None:
+        return False  # closed before counts were kept: the tally counts the marks themselves
+    live = marks_count(session)
+    return (kept is not None and kept != live) or (
+        digest is not None and digest != counts_digest(live)
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import runpy
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from django.conf import settings
 from django.db import OperationalError, connection
 from django.template import engines
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_script_prefix
 from django.urls import get_resolver, reverse
 from django.utils import translation
 
@@ -53,16 +55,17 @@ def test_warm_up_keeps_the_voter_start_page_of_every_language(settings, behind_t
         settings.ALLOWED_HOSTS = [".vote.example.org"]
     voter_pages._kept.clear()
     warm_up()
-    assert set(voter_pages._kept) == {code for code, _name in settings.LANGUAGES}
-    assert 'lang="en"' in voter_pages._kept["en"]
-    assert 'lang="vi"' in voter_pages._kept["vi"]
-    assert voter_pages.STAND_IN in voter_pages._kept["vi"]  # the token goes in per request
+    assert set(voter_pages._kept) == {(code, "/") for code, _name in settings.LANGUAGES}
+    assert 'lang="en"' in voter_pages._kept["en", "/"]
+    assert 'lang="vi"' in voter_pages._kept["vi", "/"]
+    assert voter_pages.STAND_IN in voter_pages._kept["vi", "/"]  # the token goes in per request
 
 
 def test_gunicorn_preloads_the_application_so_workers_fork_warm():
     conf = runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))
     assert conf["preload_app"] is True
     assert callable(conf["on_starting"])  # the master then keeps the open ballots
+    assert conf["timeout"] >= 120  # a close of 10,000 ballots × 50 takes up to ~50 s
 
 
 @pytest.mark.django_db(transaction=True)  # keep_ballots closes the connection it used
@@ -71,7 +74,6 @@ def test_the_master_keeps_the_ballot_of_every_open_session_before_forking():
     plain = open_session(cast.session, cast.secretariat)
     voting.forget_frozen_ballots()
     keep_ballots()
-    assert connection.connection is None  # closed again: no worker shares the master's
     with CaptureQueriesContext(connection) as queries:
         response = post_form(Client(), reverse("ballots:start"), {"code": plain[0]})
     assert response.status_code == 200
@@ -94,3 +96,33 @@ def test_the_server_starts_when_the_database_does_not_answer(monkeypatch, caplog
     monkeypatch.setattr("tinnhiem.warmup.keep_open_ballots", refuse)
     keep_ballots()
     assert "without the open ballots kept" in caplog.text
+
+
+def test_the_server_starts_when_the_database_accepts_but_never_answers(monkeypatch, caplog):
+    answer = threading.Event()
+    monkeypatch.setattr("tinnhiem.warmup.keep_open_ballots", lambda: answer.wait(30))
+    monkeypatch.setattr("tinnhiem.warmup.KEEP_WAIT", 0.2)
+    started = time.monotonic()
+    keep_ballots()
+    assert time.monotonic() - started < 5
+    assert "did not answer within 0.2 s" in caplog.text
+    answer.set()
+
+
+def test_warm_up_leaves_no_language_active():
+    translation.deactivate()
+    warm_up()
+    assert translation.get_language() == settings.LANGUAGE_CODE  # the default, none activated
+    with translation.override("en"):
+        warm_up()
+        assert translation.get_language() == "en"
+
+
+def test_the_start_page_kept_at_start_is_not_served_under_another_url_prefix():
+    """Mounted under /tinnhiem/ (SCRIPT_NAME), the page's links carry the prefix."""
+    voter_pages._kept.clear()
+    warm_up()  # no SCRIPT_NAME here: kept for "/"
+    with override_script_prefix("/tinnhiem/"):  # as WSGIHandler sets it from SCRIPT_NAME
+        response = Client().get("/b/")
+    assert 'action="/tinnhiem/b/"' in response.text
+    assert 'action="/b/"' not in response.text

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import sys
+import threading
 from pathlib import Path
 
 from django import forms
@@ -70,41 +72,68 @@ def _start_pages() -> None:
     context processors, the session serializer, the message storage) is imported, and each
     language's start page is rendered and kept (ballots/voter_pages.py), so a worker's first
     voter gets it as fast as the next. The page reads nothing from the database."""
+    if not settings.ALLOWED_HOSTS and not settings.DEBUG:
+        return  # every request is refused (DisallowedHost): nothing to keep, nothing to log
     handler = WSGIHandler()
     host = next(iter(settings.ALLOWED_HOSTS), "localhost").lstrip(".").replace("*", "localhost")
-    for code, _name in settings.LANGUAGES:
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": str(VOTER_START),
-            "SERVER_NAME": "localhost",
-            "SERVER_PORT": "443",
-            "HTTP_HOST": host,
-            "HTTP_COOKIE": f"{settings.LANGUAGE_COOKIE_NAME}={code}",  # the language switch's
-            "REMOTE_ADDR": "127.0.0.1",
-            "wsgi.url_scheme": "https",  # no redirect to HTTPS (SECURE_SSL_REDIRECT)
-            "wsgi.input": io.BytesIO(),
-            "wsgi.errors": sys.stderr,
-        }
-        if settings.SECURE_PROXY_SSL_HEADER:
-            header, value = settings.SECURE_PROXY_SSL_HEADER
-            environ[header] = value
-        response = handler(environ, lambda *_: None)  # Django's own response, closed unread
-        response.close()
-        if response.status_code != 200:
-            logging.getLogger(__name__).warning(
-                "the %s start page was not kept: %s", code, response.status_code
-            )
+    with translation.override(None):  # each request activates its language; none stays active
+        for code, _name in settings.LANGUAGES:
+            _start_page(handler, host, code)
+
+
+def _start_page(handler: WSGIHandler, host: str, code: str) -> None:
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": str(VOTER_START),
+        "SCRIPT_NAME": os.environ.get("SCRIPT_NAME", ""),  # a URL prefix, as gunicorn sets it
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "443",
+        "HTTP_HOST": host,
+        "HTTP_COOKIE": f"{settings.LANGUAGE_COOKIE_NAME}={code}",  # the language switch's
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "https",  # no redirect to HTTPS (SECURE_SSL_REDIRECT)
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+    }
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, value = settings.SECURE_PROXY_SSL_HEADER
+        environ[header] = value
+    response = handler(environ, lambda *_: None)  # Django's own response, closed unread
+    response.close()
+    if response.status_code != 200:
+        logging.getLogger(__name__).warning(
+            "the %s start page was not kept: %s", code, response.status_code
+        )
+
+
+# How long the master waits for the open ballots before it starts without them.
+KEEP_WAIT = 5.0
 
 
 def keep_ballots() -> None:
     """In gunicorn's master, before it forks (gunicorn.conf.py on_starting): keep the ballot of
-    every open session (ballots/voting.py), so that each worker starts with it. Its connection
-    is closed before any fork: no worker shares it. A database that does not answer yet is no
-    reason not to start: a voter's first ballot page then reads the people, as later ones do for
-    a session opened after the start."""
-    try:
-        keep_open_ballots()
-    except DatabaseError:
-        logging.getLogger(__name__).warning("the workers start without the open ballots kept")
-    finally:
-        connections.close_all()
+    every open session (ballots/voting.py), so that each worker starts with it.
+
+    Read in a thread with its own connection, closed when done, so that no worker shares it. A
+    database that refuses, or does not answer within KEEP_WAIT seconds, is no reason not to
+    start: a voter's first ballot page then reads the people, as it does for a session opened
+    after the start."""
+    log = logging.getLogger(__name__)
+
+    def keep() -> None:
+        try:
+            keep_open_ballots()
+        except DatabaseError:
+            log.warning("the workers start without the open ballots kept")
+        finally:
+            connections.close_all()  # this thread's own
+
+    thread = threading.Thread(target=keep, name="keep-ballots", daemon=True)
+    thread.start()
+    thread.join(KEEP_WAIT)
+    if thread.is_alive():
+        log.warning(
+            "the database did not answer within %s s: the workers start without the open "
+            "ballots kept",
+            KEEP_WAIT,
+        )

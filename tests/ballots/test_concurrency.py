@@ -8,12 +8,12 @@ from collections.abc import Callable
 from unittest import mock
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 from django.test import Client
 from django.urls import reverse
 
 from ballots import services
-from ballots.models import Ballot, Mark, VoterCode
+from ballots.models import Ballot, BallotManager, Mark, VoterCode
 from tests.factories import full_choices, open_session, post_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -92,34 +92,46 @@ def test_closing_while_ballots_arrive_leaves_no_half_ballot(cast_tx):
 def test_a_cast_committing_while_close_waits_for_its_code_does_not_deadlock(cast_tx):
     """Close locks the session, then waits for the code row a cast holds; the cast's commit
     checks its ballot's foreign key to that same session row. With FOR UPDATE on the session
-    the two deadlocked (PostgreSQL killed one: a 503 to the voter)."""
+    the two deadlocked (PostgreSQL killed one: a 503 to the voter). The cast is held open after
+    its ballot is written: on SQLite inside its own transaction (after `store`), on PostgreSQL,
+    where the cast is one statement, inside a transaction around it."""
     session = cast_tx.session
     codes = open_session(session, cast_tx.secretariat, codes=2, activate=2)
     choices = {int(k[1:]): v for k, v in full_choices(session).items()}
-    inserted, release = threading.Event(), threading.Event()
-    real_bulk_create = Mark.objects.bulk_create
+    stored, release = threading.Event(), threading.Event()
+    real_store = BallotManager.store
 
-    def paused_bulk_create(*args, **kwargs):
-        created = real_bulk_create(*args, **kwargs)
-        if not inserted.is_set():  # the cast's marks, not the close's rewrite
-            inserted.set()
-            release.wait(timeout=30)
-        return created
+    def held_open() -> None:
+        stored.set()
+        release.wait(timeout=30)
+
+    def paused_store(self, **kwargs):
+        ballot = real_store(self, **kwargs)
+        held_open()
+        return ballot
 
     def cast() -> None:
-        services.ballot_cast(raw=codes[0], choices=choices)
+        if connections["default"].vendor != "postgresql":
+            services.ballot_cast(raw=codes[0], choices=choices)
+            return
+        with transaction.atomic():
+            services.ballot_cast(raw=codes[0], choices=choices)
+            held_open()
 
     def close() -> bool:
-        inserted.wait(timeout=30)
+        assert stored.wait(timeout=30)
         return services.session_close(actor=cast_tx.secretariat, session=session)
 
     def release_later() -> None:
-        inserted.wait(timeout=30)
+        stored.wait(timeout=30)
         time.sleep(1.0)  # close has locked the session and waits for the cast's code row
         release.set()
 
-    with mock.patch.object(Mark.objects, "bulk_create", paused_bulk_create):
+    with mock.patch.object(BallotManager, "store", paused_store):
+        started = time.monotonic()
         results = run_together([cast, close, release_later])
+    assert stored.is_set()  # the cast really was held open while the close waited
+    assert time.monotonic() - started < 20  # released after 1 s, not by a timeout
     assert results[0] is None, results  # the cast committed
     assert results[1] is True, results  # and the close after it
     assert Ballot.objects.filter(session=session).count() == 1

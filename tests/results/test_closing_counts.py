@@ -11,12 +11,12 @@ from django.urls import reverse
 
 from ballots import services
 from ballots.models import Ballot, ClosingCount, Mark
-from ballots.selectors import marks_count
+from ballots.selectors import counts_digest, marks_count
 from results import services as result_services
 from results.models import Certification
 from results.tally import result_compute
 from sessions import services as session_services
-from sessions.models import VotingSession
+from sessions.models import AuditEvent, VotingSession
 from tests.factories import fill_session, make_session, open_session
 
 LEVELS = [["high", "low", "medium"], ["high", "high", "blank"], ["low", "medium", "medium"]]
@@ -123,3 +123,39 @@ def test_unaltered_ballots_certify_with_the_counts_kept_at_close(cast):
     certification = result_services.result_certify(actor=cast.committee, session=session)
     lines = certification.result["candidates"]
     assert [line["counts"]["invalid"] for line in lines] == [0, 0, 1]
+
+
+def test_the_close_writes_the_counts_digest_into_its_signed_event(cast):
+    session = _counted(cast)
+    event = AuditEvent.objects.get(session=session, action="voting_closed")
+    assert event.detail["counts_sha256"] == counts_digest(marks_count(session))
+    assert len(event.detail["counts_sha256"]) == 64
+
+
+def test_deleting_the_kept_counts_does_not_hide_an_altered_ballot(cast):
+    """Then the tally counts the marks live, but the close's signed event still says what the
+    ballots gave."""
+    session = _counted(cast)
+    person = session.candidates.order_by("order").first()
+    Mark.objects.filter(candidate=person, level="low").update(level="high")
+    ClosingCount.objects.filter(session=session).delete()
+    with pytest.raises(ValidationError) as caught:
+        result_services.result_certify(actor=cast.committee, session=session)
+    assert caught.value.code == "recount"
+    assert not Certification.objects.filter(session=session).exists()
+
+
+def test_a_ballot_added_to_a_session_closed_without_one_stops_the_certification(cast):
+    session = fill_session(
+        make_session(cast.org, cast.secretariat), cast.secretariat, candidates=3, voters=4
+    )
+    open_session(session, cast.secretariat, codes=2, activate=2)
+    services.session_close(actor=cast.secretariat, session=session, confirm_empty=True)
+    assert not ClosingCount.objects.filter(session=session).exists()
+    ballot = Ballot.objects.create(session=session)
+    Mark.objects.bulk_create(
+        Mark(ballot=ballot, candidate=c, level="high") for c in session.candidates.all()
+    )
+    with pytest.raises(ValidationError) as caught:
+        result_services.result_certify(actor=cast.committee, session=session)
+    assert caught.value.code == "recount"
