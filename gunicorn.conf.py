@@ -30,10 +30,10 @@ timeout = 120
 
 def on_starting(server) -> None:
     """In the master, once the application is loaded and before it listens or forks: keep the
-    ballot of every open session (tinnhiem.warmup.keep_ballots), with a connection closed again
-    before any fork, so that every worker starts with them and its first voter waits for no
-    read of the people. (Read by each worker in a thread at its start, they cost its first
-    request ~15 ms on 2 cores.)"""
+    ballot of every open session (tinnhiem.warmup.keep_ballots: its own connection, closed when
+    done; at most a 5 s wait for the database), so that every worker starts with them and its
+    first voter waits for no read of the people. (Read by each worker in a thread at its
+    start, they cost its first request ~15 ms on 2 cores.)"""
     from tinnhiem.warmup import keep_ballots
 
     keep_ballots()

@@ -11,7 +11,9 @@ language, through one GET /b/ each (which also imports what only a request impor
 It touches no database: it may run before the database answers. It closes any connection
 anyway, in case a module imported here opened one (a connection left open in the master would
 be shared by every forked worker). Then the master keeps the ballots of the open sessions
-(keep_ballots), and closes its connection again before it forks.
+(keep_ballots), in a thread with its own connection that it closes when done; if the database
+has not answered within KEEP_WAIT, the master forks without waiting, and that thread's socket,
+never used by a worker, goes with it.
 """
 
 from __future__ import annotations
